@@ -1,0 +1,1 @@
+export { Rng, randomStreams, type RandomPurpose, type RandomStreams } from './rng';

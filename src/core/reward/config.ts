@@ -1,0 +1,33 @@
+/**
+ * Aggregator choice and parameters: the one schema used by experiment files, links and the CLI.
+ * Defaults follow ALGORITHMS.md.
+ */
+import { z } from 'zod';
+
+export const METHODS = ['static', 'gdpo', 'sa-mrpo', 'worst', 'focal'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const methodConfigSchema = z.object({
+  method: z.enum(METHODS),
+  /** Focal exponent on (1 - saturation); sa-mrpo and focal. 0 turns reweighting off. */
+  gamma: z.number().min(0).max(10).default(2),
+  /** EMA momentum of the saturation estimate (focal); 0 = this batch alone. */
+  beta: z.number().min(0).max(0.999).default(0.9),
+  /** Floor of a focal coefficient, as a share of the criterion's static weight. */
+  alphaMin: z.number().min(0).max(1).default(0.05),
+  /** Inverse reward projection through the judge's error rates (focal). */
+  projection: z.boolean().default(true),
+  /** Reward direction calibration: the baseline each criterion's signal is measured from (focal). */
+  base: z.enum(['group', 'saturation']).default('group'),
+  /** Reward direction calibration: the scale each criterion's signal is divided by (focal). */
+  scale: z.enum(['group-std', 'snr', 'none']).default('group-std'),
+  /** Final standardisation of the aggregate advantage (focal). */
+  norm: z.enum(['batch', 'group']).default('batch'),
+});
+
+export type MethodConfig = z.infer<typeof methodConfigSchema>;
+export type MethodConfigInput = z.input<typeof methodConfigSchema>;
+
+export function defaultMethodConfig(method: Method): MethodConfig {
+  return methodConfigSchema.parse({ method });
+}
