@@ -14,7 +14,9 @@ export const judgeSchema = z
     fp: z.number().min(0).max(0.5).default(0),
     fn: z.number().min(0).max(0.5).default(0),
   })
-  .refine((j) => j.fp + j.fn < 1, { message: 'fp + fn must be below 1 (otherwise the judge carries no signal)' });
+  .refine((j) => j.fp + j.fn < 1, {
+    message: 'fp + fn must be below 1 (otherwise the judge carries no signal)',
+  });
 
 export const criterionParamsSchema = z.discriminatedUnion('kind', [
   /** Word count in [min, max]; outside, the score falls linearly to 0 over `tolerance` words. */
@@ -51,7 +53,10 @@ export const criterionParamsSchema = z.discriminatedUnion('kind', [
 export const criterionSchema = z.object({
   id: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or dashes, starting with a letter or digit'),
+    .regex(
+      /^[a-z0-9][a-z0-9-]{0,39}$/,
+      'must be 1-40 lowercase letters, digits or dashes, starting with a letter or digit',
+    ),
   name: z.string().trim().min(1, 'must not be empty').max(60),
   params: criterionParamsSchema,
   weight: z.number().min(0, 'must be at least 0').max(100, 'must be at most 100').finite(),
@@ -61,20 +66,35 @@ export const criterionSchema = z.object({
 
 export const rubricSchema = z
   .object({
-    criteria: z.array(criterionSchema).min(1, 'needs at least one criterion').max(16, 'has more than 16 criteria'),
+    criteria: z
+      .array(criterionSchema)
+      .min(1, 'needs at least one criterion')
+      .max(16, 'has more than 16 criteria'),
   })
   .superRefine((rubric, ctx) => {
     const seen = new Set<string>();
     rubric.criteria.forEach((c, i) => {
-      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'id'], message: `duplicate id "${c.id}"` });
+      if (seen.has(c.id))
+        ctx.addIssue({ code: 'custom', path: ['criteria', i, 'id'], message: `duplicate id "${c.id}"` });
       seen.add(c.id);
       if (c.params.kind === 'length' && c.params.min > c.params.max)
-        ctx.addIssue({ code: 'custom', path: ['criteria', i, 'params', 'max'], message: 'max must be at least min' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['criteria', i, 'params', 'max'],
+          message: 'max must be at least min',
+        });
     });
     const active = rubric.criteria.filter((c) => c.enabled);
-    if (active.length === 0) ctx.addIssue({ code: 'custom', path: ['criteria'], message: 'at least one criterion must be enabled' });
+    // An empty list is already reported by `.min(1)`; zod still runs this refinement after it.
+    if (rubric.criteria.length === 0) return;
+    if (active.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['criteria'], message: 'at least one criterion must be enabled' });
     else if (active.every((c) => c.weight === 0))
-      ctx.addIssue({ code: 'custom', path: ['criteria'], message: 'the enabled criteria need a positive total weight' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['criteria'],
+        message: 'the enabled criteria need a positive total weight',
+      });
   });
 
 export type Judge = z.infer<typeof judgeSchema>;
