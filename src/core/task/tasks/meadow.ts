@@ -1,0 +1,78 @@
+/**
+ * Meadow: nature sentences ("the quiet fox sleeps near the cold lake"). Imbalance: an easy
+ * criterion (mention the topic) beside a hard one (end on a word that rhymes with the topic).
+ */
+import { defineTask, rhymeTable, words } from '../define';
+
+const RHYMES = {
+  ox: ['fox', 'box', 'ox'],
+  ill: ['hill', 'mill', 'rill'],
+  ake: ['lake', 'snake', 'drake'],
+  ee: ['tree', 'bee', 'sea'],
+  og: ['frog', 'log', 'fog'],
+  oon: ['moon', 'spoon', 'lagoon'],
+  ain: ['rain', 'crane', 'plain', 'again'],
+  ight: ['night', 'light', 'kite', 'tonight'],
+  one: ['stone', 'bone', 'cone'],
+  ell: ['bell', 'well', 'shell'],
+};
+
+export const meadow = defineTask({
+  id: 'meadow',
+  name: 'Meadow: easy topic, hard rhyme',
+  summary: 'Nature sentences about a topic word; mentioning the topic is easy, ending on a rhyme is hard.',
+  imbalance:
+    'Mentioning the topic starts near 60% and saturates within a few steps, while the rhyme starts ' +
+    'near 5%. Under a static sum the easy criteria carry most of the early within-group variance and ' +
+    'set the direction of the updates; the rare rhyme successes are diluted by them, and the fixed ' +
+    'weights never shift effort toward the lagging criterion.',
+  topics: {
+    train: ['fox', 'hill', 'lake', 'tree', 'frog', 'moon', 'rain', 'stone'],
+    heldOut: ['night', 'bell', 'log', 'sea'],
+  },
+  lexicon: {
+    wordClasses: {
+      noun: Object.values(RHYMES)
+        .flat()
+        .filter((w) => w !== 'again' && w !== 'tonight'),
+      adjective: words('red cold quick quiet green grey bright small wild dark'),
+      verb: words('runs sleeps sings waits rests hides jumps shines'),
+      transitive: words('sees finds follows watches'),
+      preposition: words('near by under over beside'),
+      adverb: words('slowly softly again tonight'),
+    },
+    rhymes: rhymeTable(RHYMES),
+  },
+  maxNew: 12,
+  grammar: {
+    start: 'S',
+    rules: {
+      S: [
+        ['SUBJ VP', 1],
+        ['SUBJ VP PP', 3],
+        ['SUBJ @transitive NP', 2],
+        ['SUBJ VP @adverb', 1],
+      ],
+      SUBJ: [
+        ['the $topic', 2],
+        ['the @adjective $topic', 2],
+        ['NP', 3],
+      ],
+      NP: ['the @noun', 'the @adjective @noun', 'a @adjective @noun'],
+      VP: ['@verb'],
+      PP: ['@preposition NP'],
+    },
+  },
+  defaultRubric: {
+    criteria: [
+      { id: 'topic', name: 'Mentions the topic', params: { kind: 'topic' }, weight: 1 },
+      {
+        id: 'length',
+        name: 'Six to nine words',
+        params: { kind: 'length', min: 6, max: 9, tolerance: 3 },
+        weight: 1,
+      },
+      { id: 'rhyme', name: 'Ends on a rhyme of the topic', params: { kind: 'rhyme' }, weight: 1 },
+    ],
+  },
+});
