@@ -1,0 +1,95 @@
+/**
+ * `lab run <file>`: one configuration of an experiment file, headless, with a progress bar,
+ * a final summary, and optional results JSON and metrics CSV.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { resolveVariants } from '../core/experiment/resolve';
+import { useBackend } from '../core/policy/backend-node';
+import { runToEnd } from '../core/train/run';
+import { metricsToCsv } from '../core/train/csv';
+import { loadExperiment, parseBackend, parseCount } from './experiment-file';
+import { progressBar } from './progress';
+import { formatEvalTable } from './tables';
+
+export const USAGE = `Usage: npm run lab -- run <experiment.json> [options]
+
+Options:
+  --backend <wasm|cpu>   TensorFlow.js backend in Node (wasm; cpu is bit-reproducible)
+  --steps <N>            override the file's step budget
+  --seed <S>             override the file's seed (default: its first seed)
+  --variant <name>       which variant to run (default: the first, or the base when there are none)
+  --out <results.json>   write the resolved experiment, every metric record and every evaluation
+  --csv <metrics.csv>    write the metric records as CSV
+Exit code 2 on a bad file, a missing file or a bad option.`;
+
+const fail = (message: string): number => {
+  console.error(`${message}\n\nRun "npm run lab -- run --help" for usage.`);
+  return 2;
+};
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        backend: { type: 'string' },
+        steps: { type: 'string' },
+        seed: { type: 'string' },
+        variant: { type: 'string' },
+        out: { type: 'string' },
+        csv: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) return fail('Expected exactly one experiment file.');
+  const backend = parseBackend(values.backend);
+  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
+  const steps = parseCount('--steps', values.steps, 1);
+  if (typeof steps === 'string') return fail(steps);
+  const seed = parseCount('--seed', values.seed);
+  if (typeof seed === 'string') return fail(seed);
+
+  const loaded = await loadExperiment(positionals[0]);
+  if (!loaded.ok) return fail(loaded.message);
+  const experiment = loaded.experiment;
+  const variants = resolveVariants(experiment);
+  const variant =
+    values.variant === undefined ? variants[0] : variants.find((v) => v.name === values.variant);
+  if (!variant)
+    return fail(
+      `--variant: no variant named "${values.variant}"; have: ${variants.map((v) => v.name).join(', ')}`,
+    );
+  const config = { ...variant.config, steps: steps ?? variant.config.steps };
+  const runSeed = seed ?? experiment.seeds[0];
+
+  await useBackend(backend);
+  console.error(
+    `${experiment.name} / ${variant.name}: task ${config.task}, ${config.model.size} policy, method ${config.method.method}, seed ${runSeed}, ${backend} backend`,
+  );
+  const bar = progressBar('training');
+  const result = await runToEnd({ variant: variant.name, config, seed: runSeed }, backend, (record, total) =>
+    bar(record.step, total, `rubric ${record.rubricScore.toFixed(3)} worst ${record.worstScore.toFixed(3)}`),
+  );
+  console.log(formatEvalTable(result));
+  console.log(`${result.seconds.toFixed(1)} s in all (warm start included)`);
+  if (values.out) {
+    await writeFile(values.out, JSON.stringify({ experiment, ...result }, null, 1));
+    console.error(`results written to ${values.out}`);
+  }
+  if (values.csv) {
+    await writeFile(values.csv, metricsToCsv(result.metrics, result.criterionIds));
+    console.error(`metrics written to ${values.csv}`);
+  }
+  return 0;
+}

@@ -1,0 +1,133 @@
+/**
+ * Comparing runs across seeds: mean and standard deviation of a final score per variant, and
+ * paired wins (same seed) against a baseline. Pure; used by the CLI and the app.
+ */
+import type { Method } from '../reward/config';
+
+/** The static aggregations the paper's headline compares against. */
+export const STATIC_BASELINES: readonly Method[] = ['static', 'gdpo', 'worst'];
+
+export interface SeedScores {
+  /** seed -> value */
+  [seed: number]: number;
+}
+
+export interface Summary {
+  mean: number;
+  /** Sample standard deviation across seeds (0 for a single seed). */
+  std: number;
+  n: number;
+}
+
+export function summarise(values: readonly number[]): Summary {
+  const n = values.length;
+  if (n === 0) return { mean: Number.NaN, std: Number.NaN, n: 0 };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0;
+  return { mean, std: Math.sqrt(variance), n };
+}
+
+export interface PairedComparison {
+  /** Seeds present in both. */
+  pairs: number;
+  wins: number;
+  ties: number;
+  losses: number;
+  /** Mean of (candidate - baseline) over paired seeds, and its sample std. */
+  meanDiff: number;
+  stdDiff: number;
+}
+
+/** Differences within 1e-9 count as ties. */
+export function pairedComparison(candidate: SeedScores, baseline: SeedScores): PairedComparison {
+  const diffs: number[] = [];
+  let wins = 0;
+  let ties = 0;
+  let losses = 0;
+  for (const key of Object.keys(candidate)) {
+    const seed = Number(key);
+    if (!(seed in baseline)) continue;
+    const d = candidate[seed] - baseline[seed];
+    diffs.push(d);
+    if (Math.abs(d) <= 1e-9) ties++;
+    else if (d > 0) wins++;
+    else losses++;
+  }
+  const s = summarise(diffs);
+  return { pairs: diffs.length, wins, ties, losses, meanDiff: s.mean, stdDiff: s.std };
+}
+
+/** The best of the candidates by mean score; `undefined` when there is none. */
+export function strongest<T extends { scores: SeedScores }>(candidates: readonly T[]): T | undefined {
+  let best: T | undefined;
+  let bestMean = -Infinity;
+  for (const c of candidates) {
+    const m = summarise(Object.values(c.scores)).mean;
+    if (m > bestMean) {
+      bestMean = m;
+      best = c;
+    }
+  }
+  return best;
+}
+
+export function formatMeanStd(s: Summary, digits = 3): string {
+  if (s.n === 0) return '—';
+  return s.n > 1 ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : s.mean.toFixed(digits);
+}
+
+/** What a run contributes to a comparison: its variant, method, seed and final evaluation. */
+export interface FinalScores {
+  variant: string;
+  method: Method;
+  seed: number;
+  rubricScore: number;
+  worstScore: number;
+  allPassRate: number;
+}
+
+export interface VariantRow {
+  variant: string;
+  method: Method;
+  rubric: Summary;
+  worst: Summary;
+  allPass: Summary;
+  /** Paired (same seed) against the baseline on the rubric score; absent for the baseline itself. */
+  vsBaseline?: PairedComparison;
+  /** The same on the worst-criterion score. */
+  vsBaselineWorst?: PairedComparison;
+}
+
+export interface ComparisonTable {
+  rows: VariantRow[];
+  /** The strongest static aggregation (best of static, gdpo, worst by mean rubric score), if any ran. */
+  baseline?: string;
+}
+
+/** Per-variant summaries and paired wins against the strongest static aggregation. */
+export function compareVariants(finals: readonly FinalScores[]): ComparisonTable {
+  const names = [...new Set(finals.map((f) => f.variant))];
+  const of = (name: string) => finals.filter((f) => f.variant === name);
+  const bySeed = (list: readonly FinalScores[], key: 'rubricScore' | 'worstScore'): SeedScores =>
+    Object.fromEntries(list.map((f) => [f.seed, f[key]]));
+  const candidates = names
+    .filter((name) => STATIC_BASELINES.includes(of(name)[0].method))
+    .map((name) => ({ name, scores: bySeed(of(name), 'rubricScore') }));
+  const baseline = strongest(candidates)?.name;
+  const rows = names.map((name): VariantRow => {
+    const list = of(name);
+    const row: VariantRow = {
+      variant: name,
+      method: list[0].method,
+      rubric: summarise(list.map((f) => f.rubricScore)),
+      worst: summarise(list.map((f) => f.worstScore)),
+      allPass: summarise(list.map((f) => f.allPassRate)),
+    };
+    if (baseline !== undefined && name !== baseline) {
+      row.vsBaseline = pairedComparison(bySeed(list, 'rubricScore'), bySeed(of(baseline), 'rubricScore'));
+      row.vsBaselineWorst = pairedComparison(bySeed(list, 'worstScore'), bySeed(of(baseline), 'worstScore'));
+    }
+    return row;
+  });
+  return { rows, baseline };
+}

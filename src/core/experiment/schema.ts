@@ -1,0 +1,96 @@
+/**
+ * The experiment file: one versioned schema for files, share links, the app and the CLI.
+ * A file describes a base experiment and, for ablations, named variants that override parts of it.
+ */
+import { z } from 'zod';
+import { rubricSchema } from '../rubric/schema';
+import { methodConfigSchema } from '../reward/config';
+
+export const EXPERIMENT_VERSION = 1;
+export const MODEL_SIZES = ['small', 'medium', 'large'] as const;
+export type ModelSize = (typeof MODEL_SIZES)[number];
+export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+
+export const optimSchema = z.object({
+  /** Adam learning rate of the RL phase. */
+  lr: z.number().positive().max(1).default(0.002),
+  /** Passes over the same rollouts per step (1 = REINFORCE with the group baseline). */
+  mu: z.number().int().min(1).max(8).default(2),
+  epsClip: z.number().positive().max(1).default(0.2),
+  betaKL: z.number().min(0).max(10).default(0.02),
+  entCoef: z.number().min(0).max(1).default(0),
+  /** Global gradient-norm clip. */
+  maxGradNorm: z.number().positive().max(1000).default(1),
+  temperature: z.number().positive().max(5).default(1),
+});
+
+export const samplingSchema = z.object({
+  /** Rollouts per prompt (G). */
+  groupSize: z.number().int().min(2).max(64).default(8),
+  /** Prompts per step (B). */
+  promptsPerStep: z.number().int().min(1).max(64).default(8),
+});
+
+export const warmStartSchema = z.object({
+  steps: z.number().int().min(0).max(5000).default(300),
+  batchSize: z.number().int().min(1).max(512).default(32),
+  lr: z.number().positive().max(1).default(0.01),
+  /** Grammar sentences generated for the corpus. */
+  corpusSize: z.number().int().min(16).max(20000).default(2000),
+});
+
+export const evalSchema = z.object({
+  /** Evaluate on held-out prompts every this many steps (0 = only at the end). */
+  every: z.number().int().min(0).max(100000).default(25),
+  /** Samples per held-out prompt. */
+  samples: z.number().int().min(1).max(64).default(8),
+});
+
+/** Test-only switches, so failure handling can be exercised for real. */
+export const debugSchema = z.object({
+  /** Replace the advantages of this step with NaN. */
+  injectNonFiniteAtStep: z.number().int().min(1).optional(),
+});
+
+/** The parts of an experiment that a variant may override. */
+export const experimentCoreSchema = z.object({
+  task: z.string().min(1).max(40),
+  /** Absent: the task's default rubric. */
+  rubric: rubricSchema.optional(),
+  model: z.object({ size: z.enum(MODEL_SIZES).default('medium') }).default({ size: 'medium' }),
+  method: methodConfigSchema.default(methodConfigSchema.parse({ method: 'focal' })),
+  optim: optimSchema.default(optimSchema.parse({})),
+  sampling: samplingSchema.default(samplingSchema.parse({})),
+  warmStart: warmStartSchema.default(warmStartSchema.parse({})),
+  steps: z.number().int().min(1).max(100000).default(150),
+  eval: evalSchema.default(evalSchema.parse({})),
+  backend: z.enum(BACKENDS).default('auto'),
+  debug: debugSchema.optional(),
+});
+
+export const variantSchema = z.object({
+  name: z.string().trim().min(1).max(60),
+  /** A partial experiment (any of task, rubric, model, method, optim, sampling, warmStart, steps, eval). */
+  overrides: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const experimentSchema = experimentCoreSchema.extend({
+  version: z.literal(EXPERIMENT_VERSION),
+  name: z.string().trim().min(1).max(80).default('Untitled experiment'),
+  description: z.string().max(2000).optional(),
+  seeds: z.array(seed).min(1).max(32).default([1]),
+  variants: z.array(variantSchema).max(32).default([]),
+});
+
+export type Experiment = z.infer<typeof experimentSchema>;
+export type ExperimentInput = z.input<typeof experimentSchema>;
+export type ExperimentCore = z.infer<typeof experimentCoreSchema>;
+export type OptimConfig = z.infer<typeof optimSchema>;
+export type Variant = z.infer<typeof variantSchema>;

@@ -1,0 +1,437 @@
+/**
+ * One run's trainer: warm start, then GRPO steps under a rubric and an aggregator.
+ * Each step: pick prompts -> sample all rollouts (one read back) -> decode and score -> simulated
+ * judge -> aggregate into advantages -> clipped-surrogate update. Plain TypeScript over the core;
+ * the worker and the CLI drive it through the `RunTrainer` interface.
+ */
+import type { ExperimentCore } from '../experiment/schema';
+import { rubricOf } from '../experiment/resolve';
+import { getTask } from '../task';
+import type { Task } from '../task/types';
+import { PROMPT_LENGTH, buildCorpus, decodeRollout, encodePrompt, vocabularyOf } from '../task/tokenizer';
+import { compileRubric, applyJudge, rubricSchema, type CompiledRubric, type Rubric } from '../rubric';
+import type { DecodedRollout } from '../rubric/types';
+import { computeAdvantages, type FocalState } from '../reward';
+import {
+  METHODS,
+  defaultMethodConfig,
+  methodConfigSchema,
+  type MethodConfig,
+  type Method,
+} from '../reward/config';
+import { Rng, randomStreams, type RandomStreams } from '../random';
+import { problemsOf, type Problem } from '../validation';
+import {
+  clonePolicy,
+  createPolicy,
+  disposePolicy,
+  getWeights,
+  samplePolicy,
+  setWeights,
+  warmStart,
+  type Policy,
+  type Rollouts,
+  type WeightArray,
+} from '../policy';
+import {
+  createGrpoOptimizer,
+  getOptimizerState,
+  grpoUpdate,
+  setLearningRate,
+  setOptimizerState,
+  type GrpoOptimizer,
+} from './grpo';
+import { meanStd, summariseScores, zeroSignalShare } from './metrics';
+import {
+  NonFiniteError,
+  type Checkpoint,
+  type EvalRecord,
+  type InspectedGroup,
+  type LiveEdit,
+  type MetricRecord,
+  type RunTrainer,
+  type TrainerHooks,
+  type WeightMatrix,
+} from './types';
+
+/** Groups kept for the rollout inspector. */
+const INSPECTED_GROUPS = 4;
+
+/** Warm-started weights, shared between runs of the same task, size, seed and warm-start settings. */
+const warmStartCache = new Map<string, WeightArray[]>();
+
+function warmStartKey(config: ExperimentCore, seed: number): string {
+  return JSON.stringify([config.task, config.model.size, seed, config.warmStart]);
+}
+
+interface TrainerState {
+  step: number;
+  /** Position in the shuffled training topics. */
+  promptCursor: number;
+  promptOrder: string[];
+  focalState: FocalState | null;
+  rubric: Rubric;
+  method: MethodConfig;
+  lr: number;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+class Trainer implements RunTrainer {
+  private compiled: CompiledRubric;
+  private pending: LiveEdit[] = [];
+  private lastGroups: InspectedGroup[] = [];
+
+  constructor(
+    private readonly config: ExperimentCore,
+    private readonly seed: number,
+    private readonly task: Task,
+    private readonly policy: Policy,
+    private readonly reference: Policy,
+    private readonly optimizer: GrpoOptimizer,
+    private readonly streams: RandomStreams,
+    private state: TrainerState,
+  ) {
+    this.compiled = compileRubric(state.rubric, task.lexicon);
+  }
+
+  get criterionIds(): string[] {
+    return [...this.compiled.ids];
+  }
+
+  get criterionNames(): string[] {
+    return this.compiled.criteria.map((c) => c.name);
+  }
+
+  get stepIndex(): number {
+    return this.state.step;
+  }
+
+  get totalSteps(): number {
+    return this.config.steps;
+  }
+
+  applyEdit(edit: LiveEdit): Problem[] {
+    const { problems } = this.resolveEdit(edit, this.state);
+    if (problems.length === 0) this.pending.push(edit);
+    return problems;
+  }
+
+  /** The rubric, method and learning rate an edit would give; problems if any part is invalid. */
+  private resolveEdit(edit: LiveEdit, state: TrainerState): { problems: Problem[]; next?: TrainerState } {
+    const rubric = structuredClone(state.rubric);
+    const problems: Problem[] = [];
+    for (const [i, change] of (edit.criteria ?? []).entries()) {
+      const criterion = rubric.criteria.find((c) => c.id === change.id);
+      if (!criterion) {
+        problems.push({ path: `criteria.${i}.id`, message: `no criterion with id "${change.id}"` });
+        continue;
+      }
+      if (change.weight !== undefined) criterion.weight = change.weight;
+      if (change.enabled !== undefined) criterion.enabled = change.enabled;
+      if (change.judge !== undefined) criterion.judge = change.judge;
+      if (change.params !== undefined) criterion.params = change.params as typeof criterion.params;
+    }
+    const parsedRubric = rubricSchema.safeParse(rubric);
+    if (!parsedRubric.success)
+      problems.push(...problemsOf(parsedRubric.error).map((p) => ({ ...p, path: `rubric.${p.path}` })));
+    else {
+      try {
+        compileRubric(parsedRubric.data, this.task.lexicon);
+      } catch (error) {
+        problems.push({ path: 'rubric', message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    let method = state.method;
+    if (edit.method !== undefined) {
+      const parsed = methodConfigSchema.safeParse(edit.method);
+      if (!parsed.success)
+        problems.push(...problemsOf(parsed.error).map((p) => ({ ...p, path: `method.${p.path}` })));
+      else method = parsed.data;
+    }
+    if (edit.lr !== undefined && !(Number.isFinite(edit.lr) && edit.lr > 0 && edit.lr <= 1))
+      problems.push({ path: 'lr', message: 'must be a number in (0, 1]' });
+    if (problems.length || !parsedRubric.success) return { problems };
+    return { problems, next: { ...state, rubric: parsedRubric.data, method, lr: edit.lr ?? state.lr } };
+  }
+
+  /** Apply queued edits at the step boundary. */
+  private applyPending(): void {
+    for (const edit of this.pending.splice(0)) {
+      const { next } = this.resolveEdit(edit, this.state);
+      if (!next) continue;
+      const criteriaChanged = next.rubric !== this.state.rubric;
+      const methodChanged = JSON.stringify(next.method) !== JSON.stringify(this.state.method);
+      if (next.lr !== this.state.lr) setLearningRate(this.optimizer, next.lr);
+      const oldIds = this.compiled.ids.join('\n');
+      this.state = next;
+      if (criteriaChanged) this.compiled = compileRubric(next.rubric, this.task.lexicon);
+      // Smoothed saturation belongs to a fixed set of criteria and a method: reset it when either changes.
+      if (methodChanged || this.compiled.ids.join('\n') !== oldIds) this.state.focalState = null;
+    }
+  }
+
+  private nextTopics(count: number): string[] {
+    const topics: string[] = [];
+    for (let i = 0; i < count; i++) {
+      if (this.state.promptCursor >= this.state.promptOrder.length) {
+        this.state.promptOrder = this.streams.prompts.shuffle(this.task.topics.train);
+        this.state.promptCursor = 0;
+      }
+      topics.push(this.state.promptOrder[this.state.promptCursor++]);
+    }
+    return topics;
+  }
+
+  private async sample(topics: readonly string[], perTopic: number, rng: Rng): Promise<Rollouts> {
+    const prompts = new Int32Array(topics.length * PROMPT_LENGTH);
+    topics.forEach((topic, b) => prompts.set(encodePrompt(this.task, topic), b * PROMPT_LENGTH));
+    return samplePolicy(
+      this.policy,
+      prompts,
+      topics.length,
+      PROMPT_LENGTH,
+      perTopic,
+      this.task.maxNew,
+      this.config.optim.temperature,
+      rng,
+    );
+  }
+
+  /** Rollout n belongs to prompt floor(n / G). */
+  private decode(rollouts: Rollouts, topics: readonly string[], G: number): DecodedRollout[] {
+    const out: DecodedRollout[] = [];
+    for (let n = 0; n < rollouts.N; n++) {
+      const row = rollouts.tokens.subarray(n * rollouts.T, (n + 1) * rollouts.T);
+      const { words, text } = decodeRollout(this.task, row, PROMPT_LENGTH);
+      out.push({ prompt: { topic: topics[Math.floor(n / G)] }, words, text });
+    }
+    return out;
+  }
+
+  async step(): Promise<MetricRecord> {
+    this.applyPending();
+    const stepNumber = this.state.step + 1;
+    const { groupSize: G, promptsPerStep: B } = this.config.sampling;
+    const compiled = this.compiled;
+    const K = compiled.ids.length;
+
+    const t0 = now();
+    const topics = this.nextTopics(B);
+    const rollouts = await this.sample(topics, G, this.streams.sampling);
+    const t1 = now();
+    const decoded = this.decode(rollouts, topics, G);
+    const exact = compiled.scoreBatch(decoded);
+    const judged = applyJudge(exact, compiled.judges, this.streams.judge);
+    const N = decoded.length;
+    const groups = Int32Array.from({ length: N }, (_, n) => Math.floor(n / G));
+    const aggregate = computeAdvantages({
+      scores: judged,
+      numCriteria: K,
+      groups,
+      weights: [...compiled.weights],
+      judge: [...compiled.judges],
+      config: this.state.method,
+      state: this.state.focalState,
+    });
+    const advantages = aggregate.advantages;
+    if (this.config.debug?.injectNonFiniteAtStep === stepNumber) advantages.fill(Number.NaN);
+    for (let n = 0; n < N; n++)
+      if (!Number.isFinite(advantages[n]))
+        throw new NonFiniteError(stepNumber, `the advantage of rollout ${n}`);
+    this.lastGroups = this.inspectGroups(decoded, judged, groups, K, G, topics);
+    const t2 = now();
+
+    const stats = await grpoUpdate(
+      this.policy,
+      this.reference,
+      this.optimizer,
+      { rollouts, advantages },
+      this.config.optim,
+    );
+    const t3 = now();
+    if (!Number.isFinite(stats.loss)) throw new NonFiniteError(stepNumber, 'the loss');
+
+    this.state.focalState = aggregate.state;
+    this.state.step = stepNumber;
+    const summary = summariseScores(judged, N, K, compiled.weights);
+    const adv = meanStd(advantages);
+    let words = 0;
+    for (const d of decoded) words += d.words.length;
+    return {
+      step: stepNumber,
+      criterionMeans: summary.criterionMeans,
+      effectiveWeights: aggregate.weights,
+      saturation: aggregate.saturation,
+      rubricScore: summary.rubricScore,
+      worstScore: summary.worstScore,
+      allPassRate: summary.allPassRate,
+      kl: stats.kl,
+      entropy: stats.entropy,
+      loss: stats.loss,
+      clipFraction: stats.clipFraction,
+      gradNorm: stats.gradNorm,
+      advantageMean: adv.mean,
+      advantageStd: adv.std,
+      zeroStdShare: zeroSignalShare(advantages, G),
+      meanLength: words / N,
+      msSample: t1 - t0,
+      msScore: t2 - t1,
+      msUpdate: t3 - t2,
+    };
+  }
+
+  /** The first groups of the batch, each rollout with its advantage under every aggregator. */
+  private inspectGroups(
+    decoded: DecodedRollout[],
+    judged: Float64Array,
+    groups: Int32Array,
+    K: number,
+    G: number,
+    topics: readonly string[],
+  ): InspectedGroup[] {
+    const byMethod = {} as Record<Method, Float64Array>;
+    for (const method of METHODS) {
+      // Each method at its defaults; focal from this batch alone so the comparison is like for like.
+      const config =
+        method === 'focal' ? { ...defaultMethodConfig('focal'), beta: 0 } : defaultMethodConfig(method);
+      byMethod[method] = computeAdvantages({
+        scores: judged,
+        numCriteria: K,
+        groups,
+        weights: [...this.compiled.weights],
+        judge: [...this.compiled.judges],
+        config,
+        state: null,
+      }).advantages;
+    }
+    const out: InspectedGroup[] = [];
+    for (let g = 0; g < Math.min(INSPECTED_GROUPS, topics.length); g++) {
+      const rollouts = [];
+      for (let i = 0; i < G; i++) {
+        const n = g * G + i;
+        const advantages = {} as Record<Method, number>;
+        for (const method of METHODS) advantages[method] = byMethod[method][n];
+        rollouts.push({
+          text: decoded[n].text,
+          scores: Array.from(judged.subarray(n * K, (n + 1) * K)),
+          advantages,
+        });
+      }
+      out.push({ topic: topics[g], rollouts });
+    }
+    return out;
+  }
+
+  async evaluate(): Promise<EvalRecord> {
+    const { samples } = this.config.eval;
+    const topics = this.task.topics.heldOut;
+    // Its own stream per evaluation step, so evaluating never shifts the training's sampling noise.
+    const rng = new Rng(this.seed, `eval:${this.state.step}`);
+    const rollouts = await this.sample(topics, samples, rng);
+    const decoded = this.decode(rollouts, topics, samples);
+    const exact = this.compiled.scoreBatch(decoded);
+    const summary = summariseScores(exact, decoded.length, this.compiled.ids.length, this.compiled.weights);
+    return { step: this.state.step, ...summary, samples: decoded.length };
+  }
+
+  inspect(): InspectedGroup[] {
+    return this.lastGroups;
+  }
+
+  async weights(): Promise<WeightMatrix[]> {
+    return (await getWeights(this.policy)).map((w) => ({
+      name: w.name,
+      shape: [...w.shape],
+      values: w.values.slice(),
+    }));
+  }
+
+  async checkpoint(): Promise<Checkpoint> {
+    this.applyPending();
+    return {
+      step: this.state.step,
+      data: {
+        policy: await getWeights(this.policy),
+        reference: await getWeights(this.reference),
+        optimizer: await getOptimizerState(this.optimizer),
+        streams: Object.fromEntries(Object.entries(this.streams).map(([k, rng]) => [k, rng.getState()])),
+        state: structuredClone(this.state),
+      },
+    };
+  }
+
+  async restore(checkpoint: Checkpoint): Promise<void> {
+    const data = checkpoint.data as {
+      policy: WeightArray[];
+      reference: WeightArray[];
+      optimizer: Awaited<ReturnType<typeof getOptimizerState>>;
+      streams: Record<string, [number, number, number, number]>;
+      state: TrainerState;
+    };
+    setWeights(this.policy, data.policy);
+    setWeights(this.reference, data.reference);
+    await setOptimizerState(this.optimizer, data.optimizer);
+    for (const [name, rng] of Object.entries(this.streams)) rng.setState(data.streams[name]);
+    this.state = structuredClone(data.state);
+    this.pending = [];
+    this.compiled = compileRubric(this.state.rubric, this.task.lexicon);
+    setLearningRate(this.optimizer, this.state.lr);
+  }
+
+  dispose(): void {
+    disposePolicy(this.policy);
+    disposePolicy(this.reference);
+    this.optimizer.dispose();
+  }
+}
+
+/** Build a run: policy at its seed, supervised warm start (cached per task/size/seed), frozen reference. */
+export async function createTrainer(
+  config: ExperimentCore,
+  seed: number,
+  hooks: TrainerHooks = {},
+): Promise<RunTrainer> {
+  const task = getTask(config.task);
+  const rubric = rubricOf(config);
+  compileRubric(rubric, task.lexicon); // fail before the warm start, with the rubric's own messages
+  const streams = randomStreams(seed);
+  const policy = createPolicy(
+    { size: config.model.size, vocabSize: vocabularyOf(task).length, maxLen: PROMPT_LENGTH + task.maxNew },
+    streams.init,
+  );
+  const key = warmStartKey(config, seed);
+  const cached = warmStartCache.get(key);
+  if (cached) setWeights(policy, cached);
+  else if (config.warmStart.steps > 0) {
+    const corpus = buildCorpus(task, streams.corpus, config.warmStart.corpusSize);
+    await warmStart(policy, corpus, {
+      steps: config.warmStart.steps,
+      batchSize: config.warmStart.batchSize,
+      lr: config.warmStart.lr,
+      rng: streams.warmstart,
+      onProgress: hooks.onWarmStart ? (progress) => hooks.onWarmStart?.(progress) : undefined,
+    });
+    warmStartCache.set(key, await getWeights(policy));
+  }
+  hooks.onWarmStart?.(1);
+  const reference = clonePolicy(policy);
+  const optimizer = createGrpoOptimizer(config.optim.lr);
+  const state: TrainerState = {
+    step: 0,
+    promptCursor: 0,
+    promptOrder: streams.prompts.shuffle(task.topics.train),
+    focalState: null,
+    rubric,
+    method: config.method,
+    lr: config.optim.lr,
+  };
+  return new Trainer(config, seed, task, policy, reference, optimizer, streams, state);
+}
+
+/** Forget cached warm starts (tests, or to bound memory in long sweeps). */
+export function clearWarmStartCache(): void {
+  warmStartCache.clear();
+}

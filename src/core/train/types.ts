@@ -1,0 +1,123 @@
+/**
+ * What the trainer reports: one metric record per RL step, one evaluation record per evaluation,
+ * and snapshots for the rollout inspector and the weight views. Plain data, so that records
+ * cross the worker boundary, go into results files and into IndexedDB unchanged.
+ */
+import type { Method } from '../reward/config';
+import type { Judge } from '../rubric/schema';
+
+export interface MetricRecord {
+  step: number;
+  /** Mean observed (judged) score per enabled criterion, in rubric order. */
+  criterionMeans: number[];
+  /** The aggregator's effective weights (focal: the coefficients alpha). */
+  effectiveWeights: number[];
+  /** The aggregator's saturation estimate per criterion. */
+  saturation: number[];
+  /** sum_k w_k * mean score, with the user's static weights. */
+  rubricScore: number;
+  worstScore: number;
+  allPassRate: number;
+  kl: number;
+  entropy: number;
+  loss: number;
+  clipFraction: number;
+  gradNorm: number;
+  advantageMean: number;
+  advantageStd: number;
+  /** Share of groups whose aggregate advantage is zero for every rollout (no learning signal). */
+  zeroStdShare: number;
+  /** Mean generated length in words. */
+  meanLength: number;
+  msSample: number;
+  msScore: number;
+  msUpdate: number;
+}
+
+export interface EvalRecord {
+  step: number;
+  /** Per-criterion mean with the exact rule (no judge noise), on held-out prompts. */
+  criterionMeans: number[];
+  rubricScore: number;
+  worstScore: number;
+  allPassRate: number;
+  spread: number;
+  samples: number;
+}
+
+/** One rollout of the latest step, for the inspector. */
+export interface InspectedRollout {
+  text: string;
+  /** Judged scores per criterion (what the aggregator saw). */
+  scores: number[];
+  /** This rollout's advantage under every aggregator (defaults, same batch). */
+  advantages: Record<Method, number>;
+}
+
+export interface InspectedGroup {
+  topic: string;
+  rollouts: InspectedRollout[];
+}
+
+export interface WeightMatrix {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Edits that take effect at the next step boundary of a running run. */
+export interface LiveEdit {
+  criteria?: { id: string; weight?: number; enabled?: boolean; judge?: Judge; params?: unknown }[];
+  method?: unknown;
+  lr?: number;
+}
+
+export type StepFailure = { kind: 'non-finite'; step: number; message: string };
+
+/** A plain-data checkpoint: policy and optimiser weights, random streams, aggregator state. */
+export interface Checkpoint {
+  step: number;
+  /** Opaque to callers; structured-clonable (typed arrays and plain objects only). */
+  data: unknown;
+}
+
+/**
+ * One run's trainer, as the worker and the CLI drive it. Implemented in `trainer.ts`:
+ * `createTrainer(config, seed, hooks?)` warm-starts the policy and returns this.
+ */
+export interface RunTrainer {
+  readonly criterionIds: string[];
+  readonly criterionNames: string[];
+  /** Steps taken so far (0 after warm start). */
+  readonly stepIndex: number;
+  readonly totalSteps: number;
+  /** One RL step. Throws `NonFiniteError` (nothing applied) when a loss or advantage is not finite. */
+  step(): Promise<MetricRecord>;
+  /** Evaluation on held-out prompts with the exact rule. */
+  evaluate(): Promise<EvalRecord>;
+  /** Queue an edit for the next step boundary; returns problems (nothing queued) when invalid. */
+  applyEdit(edit: LiveEdit): { path: string; message: string }[];
+  /** The latest step's groups, each rollout with its advantage under every aggregator. */
+  inspect(): InspectedGroup[];
+  /** The policy's weight matrices, copied. */
+  weights(): Promise<WeightMatrix[]>;
+  checkpoint(): Promise<Checkpoint>;
+  /** Replace this trainer's state with a checkpoint's. */
+  restore(checkpoint: Checkpoint): Promise<void>;
+  dispose(): void;
+}
+
+export interface TrainerHooks {
+  /** Warm-start progress in [0, 1]. */
+  onWarmStart?: (progress: number) => void;
+}
+
+export class NonFiniteError extends Error {
+  constructor(
+    readonly step: number,
+    what: string,
+  ) {
+    super(`step ${step}: ${what} is not finite; the run was paused and the last good checkpoint kept`);
+    this.name = 'NonFiniteError';
+  }
+}
