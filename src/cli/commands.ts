@@ -1,0 +1,31 @@
+/**
+ * The lab's subcommands. Adding one is one line here: a name, a summary, and a lazy import of a
+ * module that exports `run(argv): Promise<number>` (the exit code). Lazy, so that `--help` and
+ * light commands never load the heavy ones (TensorFlow.js).
+ */
+
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+interface CommandModule {
+  run(argv: string[]): Promise<number>;
+}
+
+const lazy = (summary: string, load: () => Promise<CommandModule>): Command => ({
+  summary,
+  run: async (argv) => (await load()).run(argv),
+});
+
+export const COMMANDS: Record<string, Command> = {
+  advantages: lazy(
+    'advantages of one batch of scores under a method (JSON in, JSON out)',
+    () => import('./advantages'),
+  ),
+  run: lazy('train one configuration of an experiment file headless, with a summary', () => import('./run')),
+  compare: lazy(
+    'run every variant x seed of an experiment file and print a comparison table',
+    () => import('./compare'),
+  ),
+};
