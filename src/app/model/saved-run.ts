@@ -1,0 +1,159 @@
+/**
+ * A run as it is saved (IndexedDB) and exported/imported (JSON): its spec, what it reported and
+ * how it ended. Imports are validated against this schema, and the config against the experiment's.
+ */
+import { z } from 'zod';
+import type { RunStatus, RunView } from '../../client/types';
+import { BACKENDS, experimentCoreSchema } from '../../core/experiment/schema';
+import { parseExperiment } from '../../core/experiment/resolve';
+import type { Experiment } from '../../core/experiment/schema';
+import { parseWith, type Parsed, type Problem } from '../../core/validation';
+
+export const SAVED_RUN_FORMAT = 'focal-lab-run';
+export const SAVED_RUN_VERSION = 1;
+
+/** JSON writes NaN and Infinity as null; read them back as NaN. */
+const num = z
+  .number()
+  .nullable()
+  .transform((v) => (v === null ? NaN : v));
+const nums = z.array(num);
+
+const metricSchema = z.object({
+  step: z.number().int().min(0),
+  criterionMeans: nums,
+  effectiveWeights: nums,
+  saturation: nums,
+  rubricScore: num,
+  worstScore: num,
+  allPassRate: num,
+  kl: num,
+  entropy: num,
+  loss: num,
+  clipFraction: num,
+  gradNorm: num,
+  advantageMean: num,
+  advantageStd: num,
+  zeroStdShare: num,
+  meanLength: num,
+  msSample: num,
+  msScore: num,
+  msUpdate: num,
+});
+
+const evalSchema = z.object({
+  step: z.number().int().min(0),
+  criterionMeans: nums,
+  rubricScore: num,
+  worstScore: num,
+  allPassRate: num,
+  spread: num,
+  samples: z.number().int().min(0),
+});
+
+const STATUSES = ['queued', 'starting', 'ready', 'running', 'paused', 'done', 'stopped', 'failed'] as const;
+
+export const savedRunSchema = z.object({
+  format: z.literal(SAVED_RUN_FORMAT),
+  version: z.literal(SAVED_RUN_VERSION),
+  savedAt: z.string().max(40),
+  spec: z.object({
+    id: z.string().min(1).max(80),
+    name: z.string().max(200),
+    config: experimentCoreSchema,
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+    backend: z.enum(BACKENDS),
+  }),
+  status: z.enum(STATUSES),
+  reason: z.string().max(2000).nullable(),
+  backend: z.object({ name: z.string().max(40), fallbacks: z.array(z.string().max(500)).max(10) }).nullable(),
+  criterionIds: z.array(z.string().max(40)).max(16),
+  criterionNames: z.array(z.string().max(60)).max(16),
+  metrics: z.array(metricSchema).max(200_000),
+  evals: z.array(evalSchema).max(100_000),
+});
+
+export type SavedRun = z.infer<typeof savedRunSchema>;
+
+const LIVE: readonly RunStatus[] = ['queued', 'starting', 'ready', 'running'];
+
+export function toSavedRun(view: RunView, savedAt = new Date().toISOString()): SavedRun {
+  return {
+    format: SAVED_RUN_FORMAT,
+    version: SAVED_RUN_VERSION,
+    savedAt,
+    spec: view.spec,
+    status: view.status,
+    reason: view.reason,
+    backend: view.backend,
+    criterionIds: view.criterionIds,
+    criterionNames: view.criterionNames,
+    metrics: view.metrics,
+    evals: view.evals,
+  };
+}
+
+/** A saved run as the run list shows it: a run that was live when saved is now stopped. */
+export function fromSavedRun(saved: SavedRun): RunView {
+  const last = saved.metrics.at(-1)?.step ?? 0;
+  const interrupted = LIVE.includes(saved.status);
+  return {
+    spec: saved.spec,
+    status: interrupted ? 'stopped' : saved.status,
+    reason: interrupted ? `interrupted by a page reload at step ${last}; its curves are kept` : saved.reason,
+    backend: saved.backend,
+    criterionIds: saved.criterionIds,
+    criterionNames: saved.criterionNames,
+    metrics: saved.metrics,
+    evals: saved.evals,
+    checkpointStep: null,
+  };
+}
+
+export type Imported = { kind: 'runs'; runs: SavedRun[] } | { kind: 'experiment'; experiment: Experiment };
+
+/**
+ * A file the user chose: one saved run, an array of them, or an experiment file.
+ * Never evaluates anything; every problem is named with its path.
+ */
+export function parseImport(text: string): Parsed<Imported> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problems: [{ path: '', message: `not JSON (${(e as Error).message})` }] };
+  }
+  const isRun = (d: unknown): boolean =>
+    typeof d === 'object' && d !== null && (d as Record<string, unknown>).format === SAVED_RUN_FORMAT;
+  if (Array.isArray(data) && data.length > 0 && data.every(isRun)) {
+    const runs: SavedRun[] = [];
+    const problems: Problem[] = [];
+    data.forEach((d, i) => {
+      const parsed = parseWith(savedRunSchema, d);
+      if (parsed.ok) runs.push(parsed.value);
+      else problems.push(...parsed.problems.map((p) => ({ path: `${i}.${p.path}`, message: p.message })));
+    });
+    return problems.length ? { ok: false, problems } : { ok: true, value: { kind: 'runs', runs } };
+  }
+  if (isRun(data)) {
+    const parsed = parseWith(savedRunSchema, data);
+    return parsed.ok ? { ok: true, value: { kind: 'runs', runs: [parsed.value] } } : parsed;
+  }
+  if (typeof data === 'object' && data !== null && 'version' in data && 'task' in data) {
+    const parsed = parseExperiment(data);
+    return parsed.ok ? { ok: true, value: { kind: 'experiment', experiment: parsed.value } } : parsed;
+  }
+  return {
+    ok: false,
+    problems: [
+      {
+        path: '',
+        message: 'neither a saved run (format "focal-lab-run") nor an experiment file (version, task)',
+      },
+    ],
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The experiment being edited: one draft object bound to the form, validated as a whole on every
+ * change by the experiment schema (plus the task's lexicon for the rubric). Invalid values stay in
+ * the draft, with their messages beside the fields; only a validated experiment reaches a run.
+ */
+import { parseExperiment } from '../../core/experiment/resolve';
+import { experimentSchema, type Experiment, type ExperimentInput } from '../../core/experiment/schema';
+import { checkRubric, rubricSchema, type Rubric } from '../../core/rubric';
+import { getTask, TASK_IDS } from '../../core/task';
+import type { Parsed } from '../../core/validation';
+import { ProblemIndex } from '../model/problems';
+import { PRESETS } from '../presets';
+
+const DRAFT_KEY = 'focal-lab:draft';
+
+/** A task's default rubric with every default filled in, so that the editor shows every field. */
+export function defaultRubricOf(taskId: string): Rubric {
+  return rubricSchema.parse(getTask(TASK_IDS.includes(taskId) ? taskId : TASK_IDS[0]).defaultRubric);
+}
+
+/** Fill defaults and make the rubric explicit, so that the form shows everything a run will use. */
+export function materialise(experiment: Experiment): Experiment {
+  return { ...experiment, rubric: experiment.rubric ?? defaultRubricOf(experiment.task) };
+}
+
+/** The first visit opens the first teaching scenario, so that Run shows something at once. */
+export function defaultExperiment(): Experiment {
+  const parsed = validateDraft(PRESETS[0].experiment);
+  return materialise(
+    parsed.ok
+      ? parsed.value
+      : experimentSchema.parse({ version: 1, task: TASK_IDS[0], name: 'My experiment' }),
+  );
+}
+
+export function validateDraft(draft: unknown): Parsed<Experiment> {
+  const parsed = parseExperiment(draft);
+  if (!parsed.ok) return parsed;
+  const { rubric, task } = parsed.value;
+  if (rubric) {
+    const problems = checkRubric(rubric, getTask(task).lexicon).map((p) => ({
+      ...p,
+      path: `rubric.${p.path}`,
+    }));
+    if (problems.length) return { ok: false, problems };
+  }
+  return parsed;
+}
+
+export class ExperimentDraft {
+  value: Experiment = $state(defaultExperiment());
+  /** Which preset (if any) the draft came from, for its explanation. */
+  presetId: string | null = $state(PRESETS[0].id);
+
+  parsed: Parsed<Experiment> = $derived(validateDraft($state.snapshot(this.value)));
+  problems: ProblemIndex = $derived(new ProblemIndex(this.parsed.ok ? [] : this.parsed.problems));
+  valid: Experiment | null = $derived(this.parsed.ok ? this.parsed.value : null);
+
+  /** Replace the draft with a validated experiment (a preset, a link, a file). */
+  load(experiment: Experiment, presetId: string | null = null): void {
+    this.value = materialise(structuredClone(experiment));
+    this.presetId = presetId;
+  }
+
+  /** Returns the problems of `input` instead of loading it when it is invalid. */
+  loadInput(input: ExperimentInput, presetId: string | null = null): Parsed<Experiment> {
+    const parsed = validateDraft(input);
+    if (parsed.ok) this.load(parsed.value, presetId);
+    return parsed;
+  }
+
+  setTask(taskId: string): void {
+    this.value.task = taskId;
+    if (TASK_IDS.includes(taskId)) this.value.rubric = defaultRubricOf(taskId);
+  }
+
+  resetRubric(): void {
+    this.value.rubric = defaultRubricOf(this.value.task);
+  }
+
+  /** Keep the last valid setup across reloads (a link still wins). */
+  save(): void {
+    if (!this.valid || typeof localStorage === 'undefined') return;
+    try {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify(this.valid));
+    } catch {
+      // Storage full or blocked: the draft simply is not kept.
+    }
+  }
+
+  restoreSaved(): boolean {
+    if (typeof localStorage === 'undefined') return false;
+    const text = localStorage.getItem(DRAFT_KEY);
+    if (!text) return false;
+    try {
+      const parsed = validateDraft(JSON.parse(text));
+      if (parsed.ok) this.load(parsed.value);
+      return parsed.ok;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * What the app needs of the training pool (`src/client/pool.ts`): the typed commands, adding a
+ * run, and a subscription to batched run views. Kept as an interface so that the state can be
+ * driven by a fake in tests and by the real pool in the page.
+ */
+import type { RunCommands, RunSpec, RunView } from '../../client/types';
+
+export interface RunPoolPort extends Omit<RunCommands, 'edit'> {
+  add(spec: RunSpec, options?: { autoStart?: boolean }): void;
+  /** Resolves with the problems the trainer found (nothing applied when there are any). */
+  edit(id: string, edit: Parameters<RunCommands['edit']>[1]): Promise<{ path: string; message: string }[]>;
+  subscribe(listener: (runs: RunView[], changed: ReadonlySet<string>) => void): () => void;
+}

@@ -1,0 +1,181 @@
+/**
+ * The runs the page shows: live ones from the worker pool, and finished ones restored from
+ * IndexedDB or imported from a file. Views are kept as raw (unproxied) data: they are replaced in
+ * batches by the pool and can hold thousands of records.
+ */
+import { SvelteSet } from 'svelte/reactivity';
+import type { RunSnapshot, RunSpec, RunStatus, RunView, Speed } from '../../client/types';
+import type { BackendChoice } from '../../core/experiment/schema';
+import type { LiveEdit } from '../../core/train/types';
+import type { PlannedRun } from '../model/launch';
+import { fromSavedRun, type SavedRun } from '../model/saved-run';
+import { deleteRun, loadRuns, RunSaver } from './persist';
+import type { RunPoolPort } from './pool-port';
+
+export const LIVE_STATUSES: readonly RunStatus[] = ['queued', 'starting', 'ready', 'running', 'paused'];
+export const STEPPING_STATUSES: readonly RunStatus[] = ['ready', 'running', 'paused'];
+
+export const SPEEDS: readonly { label: string; speed: Speed }[] = [
+  { label: 'Slow (one step, then 0.5 s)', speed: { stepsPerBatch: 1, delayMs: 500 } },
+  { label: 'Normal', speed: { stepsPerBatch: 1, delayMs: 0 } },
+  { label: 'Fast (4 steps per batch)', speed: { stepsPerBatch: 4, delayMs: 0 } },
+  { label: 'Fastest (16 steps per batch)', speed: { stepsPerBatch: 16, delayMs: 0 } },
+];
+
+let counter = 0;
+function newRunId(): string {
+  counter++;
+  return `run-${Date.now().toString(36)}-${counter}`;
+}
+
+export class RunsState {
+  /** Runs the pool knows (live or ended in this session). */
+  live: RunView[] = $state.raw([]);
+  /** Runs restored from this browser's storage or imported; not in any worker. */
+  restored: RunView[] = $state.raw([]);
+  selectedId: string | null = $state(null);
+  /** Runs left out of the comparison table and overlays. */
+  excluded = new SvelteSet<string>();
+  speedIndex = $state(1);
+  /** Messages about storage (a failed save, skipped records). */
+  notice: string | null = $state(null);
+
+  all: RunView[] = $derived.by(() => {
+    const liveIds = this.live.map((r) => r.spec.id);
+    return [...this.restored.filter((r) => !liveIds.includes(r.spec.id)), ...this.live];
+  });
+  selected: RunView | null = $derived(
+    this.all.find((r) => r.spec.id === this.selectedId) ?? this.all.at(-1) ?? null,
+  );
+  compared: RunView[] = $derived(this.all.filter((r) => !this.excluded.has(r.spec.id)));
+  anyLive = $derived(this.live.some((r) => LIVE_STATUSES.includes(r.status)));
+
+  #saver = new RunSaver((message) => (this.notice = message));
+  /** What was last scheduled for saving, per run (status, record counts, reason). */
+  #lastSaved: Record<string, string> = {};
+
+  constructor(private readonly pool: RunPoolPort) {
+    pool.subscribe((views) => {
+      this.live = [...views];
+      for (const view of views) {
+        // Save when something a reload should keep has changed.
+        const key = `${view.status}|${view.metrics.length}|${view.evals.length}|${view.reason}`;
+        if (this.#lastSaved[view.spec.id] !== key) {
+          this.#lastSaved[view.spec.id] = key;
+          this.#saver.schedule(view);
+        }
+      }
+    });
+  }
+
+  async restore(): Promise<void> {
+    try {
+      const { runs, skipped } = await loadRuns();
+      this.addRestored(runs);
+      if (skipped > 0) this.notice = `${skipped} saved run(s) in this browser were damaged and were skipped.`;
+    } catch (e) {
+      this.notice = `Saved runs could not be read from this browser: ${(e as Error).message}`;
+    }
+  }
+
+  addRestored(runs: readonly SavedRun[]): void {
+    const known = this.all.map((r) => r.spec.id);
+    const fresh = runs.filter(
+      (r, i) => !known.includes(r.spec.id) && runs.findIndex((o) => o.spec.id === r.spec.id) === i,
+    );
+    for (const r of fresh) this.#saver.remember(r);
+    this.restored = [...this.restored, ...fresh.map(fromSavedRun)];
+  }
+
+  /** Keep an imported run in this browser as well. */
+  persist(view: RunView): void {
+    this.#saver.schedule(view);
+  }
+
+  isLive(id: string): boolean {
+    return this.live.some((r) => r.spec.id === id);
+  }
+
+  launch(plan: readonly PlannedRun[], backend: BackendChoice): string[] {
+    const ids: string[] = [];
+    for (const planned of plan) {
+      const spec: RunSpec = {
+        id: newRunId(),
+        name: planned.name,
+        config: $state.snapshot(planned.config),
+        seed: planned.seed,
+        backend,
+      };
+      this.pool.add(spec, { autoStart: true });
+      this.pool.setSpeed(spec.id, SPEEDS[this.speedIndex].speed);
+      ids.push(spec.id);
+    }
+    if (ids.length > 0) this.selectedId = ids[0];
+    return ids;
+  }
+
+  rerun(view: RunView): void {
+    this.launch(
+      [{ name: view.spec.name, config: view.spec.config, seed: view.spec.seed }],
+      view.spec.backend,
+    );
+  }
+
+  setSpeed(index: number): void {
+    this.speedIndex = index;
+    for (const r of this.live)
+      if (LIVE_STATUSES.includes(r.status)) this.pool.setSpeed(r.spec.id, SPEEDS[index].speed);
+  }
+
+  #each(ids: readonly string[], statuses: readonly RunStatus[], act: (id: string) => void): void {
+    for (const r of this.live) if (ids.includes(r.spec.id) && statuses.includes(r.status)) act(r.spec.id);
+  }
+
+  #liveIds(): string[] {
+    return this.live.map((r) => r.spec.id);
+  }
+
+  start(ids = this.#liveIds()): void {
+    this.#each(ids, ['ready', 'paused'], (id) => this.pool.start(id));
+  }
+  pause(ids = this.#liveIds()): void {
+    this.#each(ids, ['running'], (id) => this.pool.pause(id));
+  }
+  singleStep(ids = this.#liveIds()): void {
+    this.#each(ids, ['ready', 'paused', 'running'], (id) => this.pool.singleStep(id));
+  }
+  stop(ids = this.#liveIds()): void {
+    this.#each(ids, LIVE_STATUSES, (id) => this.pool.stop(id));
+  }
+  resume(id: string, backend?: BackendChoice): void {
+    this.pool.resume(id, backend);
+  }
+
+  /** Send an edit to a live run; resolves with the trainer's problems (nothing applied when any). */
+  async edit(id: string, edit: LiveEdit): Promise<{ path: string; message: string }[]> {
+    if (!this.live.some((r) => r.spec.id === id && LIVE_STATUSES.includes(r.status))) return [];
+    return this.pool.edit(id, edit);
+  }
+
+  snapshot(id: string): Promise<RunSnapshot | null> {
+    return this.isLive(id) ? this.pool.snapshot(id) : Promise.resolve(null);
+  }
+
+  remove(id: string): void {
+    if (this.isLive(id)) this.pool.remove(id);
+    this.restored = this.restored.filter((r) => r.spec.id !== id);
+    this.live = this.live.filter((r) => r.spec.id !== id);
+    this.#saver.forget(id);
+    void deleteRun(id).catch(() => undefined);
+    if (this.selectedId === id) this.selectedId = null;
+  }
+
+  toggleCompared(id: string): void {
+    if (this.excluded.has(id)) this.excluded.delete(id);
+    else this.excluded.add(id);
+  }
+
+  flush(): Promise<void> {
+    return this.#saver.flush();
+  }
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { defaultParams, newCriterionId, parseWordList, KINDS } from '../../../src/app/model/criteria';
+import { signFlips } from '../../../src/app/model/inspect';
+import { alignRuns, overlayOf } from '../../../src/app/model/series';
+import { criterionParamsSchema } from '../../../src/core/rubric/schema';
+import type { InspectedGroup } from '../../../src/core/train/types';
+
+describe('chart series', () => {
+  it('aligns runs on the union of their steps with gaps as null', () => {
+    expect(
+      alignRuns([
+        { x: [1, 2, 3], y: [0.1, 0.2, 0.3] },
+        { x: [2, 4], y: [0.5, null] },
+      ]),
+    ).toEqual([
+      [1, 2, 3, 4],
+      [0.1, 0.2, 0.3, null],
+      [null, 0.5, null, null],
+    ]);
+  });
+
+  it('reads overlays from evaluations or from step records, dropping non-finite values', () => {
+    const run = {
+      metrics: [{ step: 1, kl: NaN } as never, { step: 2, kl: 0.5 } as never],
+      evals: [{ step: 10, rubricScore: 0.7 } as never],
+    };
+    expect(overlayOf(run, 'kl')).toEqual({ x: [1, 2], y: [null, 0.5] });
+    expect(overlayOf(run, 'eval:rubricScore')).toEqual({ x: [10], y: [0.7] });
+  });
+});
+
+describe('rollout inspector', () => {
+  it('marks the aggregators whose advantage sign differs from the reference', () => {
+    const adv = (s: number, f: number) => ({ static: s, gdpo: s, 'sa-mrpo': s, worst: 0, focal: f });
+    const group: InspectedGroup = {
+      topic: 'fox',
+      rollouts: [
+        { text: 'a', scores: [1], advantages: adv(0.5, -0.2) },
+        { text: 'b', scores: [0], advantages: adv(-0.5, -0.1) },
+        { text: 'c', scores: [0], advantages: adv(0, 1) },
+      ],
+    };
+    expect(signFlips(group, 'static')).toEqual([['focal'], [], []]);
+  });
+});
+
+describe('criterion editing helpers', () => {
+  it('gives every kind default parameters the schema accepts', () => {
+    for (const kind of KINDS) expect(criterionParamsSchema.safeParse(defaultParams(kind)).success).toBe(true);
+  });
+
+  it('parses comma-separated word lists', () => {
+    expect(parseWordList(' fox, hill ,, lake ')).toEqual(['fox', 'hill', 'lake']);
+    expect(parseWordList('')).toEqual([]);
+  });
+
+  it('derives unique ids', () => {
+    expect(newCriterionId('No repeated word!', [])).toBe('no-repeated-word');
+    expect(newCriterionId('topic', ['topic', 'topic-2'])).toBe('topic-3');
+    expect(newCriterionId('!!!', [])).toBe('criterion');
+  });
+});
