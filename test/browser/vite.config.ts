@@ -1,0 +1,15 @@
+// Builds test/browser/page with the app's worker and wasm settings (kept in step with vite.config.ts).
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export const TEST_DIST = fileURLToPath(
+  new URL('../../node_modules/.focal-lab-browser-dist', import.meta.url),
+);
+
+export default defineConfig({
+  root: fileURLToPath(new URL('./page', import.meta.url)),
+  worker: { format: 'es' },
+  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+  build: { target: 'es2022', outDir: TEST_DIST, emptyOutDir: true, chunkSizeWarningLimit: 4000 },
+  preview: { host: '127.0.0.1' },
+});

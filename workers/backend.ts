@@ -1,0 +1,128 @@
+/**
+ * Backend selection inside the worker. 'auto' tries WebGPU, WebGL (on an OffscreenCanvas), WASM and
+ * CPU in that order; an explicit choice tries that one first and then the others in the same order.
+ * Every skipped backend leaves one line saying why, for the UI.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// CPU and WebGL come with the trainer's `@tensorflow/tfjs` anyway; WebGPU and WASM load on demand.
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import type { BackendChoice } from '../src/core/experiment/schema';
+import type { BackendReport } from './protocol';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** How long one backend may take to initialise before we give up on it. */
+const INIT_TIMEOUT_MS = 30_000;
+
+export function candidates(choice: BackendChoice): BackendName[] {
+  if (choice === 'auto') return [...BACKEND_ORDER];
+  return [choice, ...BACKEND_ORDER.filter((b) => b !== choice)];
+}
+
+/** Minimal WebGPU typing: the worker lib of this TypeScript has no WebGPU declarations. */
+interface GpuLike {
+  requestAdapter(): Promise<unknown | null>;
+}
+
+class Skip extends Error {}
+
+async function prepare(name: BackendName): Promise<void> {
+  switch (name) {
+    case 'webgpu': {
+      const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
+      if (!gpu) throw new Skip('navigator.gpu is missing (no WebGPU in this browser or context)');
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) throw new Skip('requestAdapter() returned no WebGPU adapter');
+      await import('@tensorflow/tfjs-backend-webgpu');
+      return;
+    }
+    case 'webgl':
+      if (typeof OffscreenCanvas === 'undefined') throw new Skip('no OffscreenCanvas in this worker');
+      return;
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      wasm.setWasmPaths({
+        'tfjs-backend-wasm.wasm': wasmPlainUrl,
+        'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+      });
+      return;
+    }
+    case 'cpu':
+      return;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Skip(`${what} timed out after ${ms / 1000} s`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** One small op read back, so that a backend that initialises but cannot compute is caught here. */
+async function smokeTest(): Promise<void> {
+  const t = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.scalar(1)));
+  const values = await t.data();
+  t.dispose();
+  if (values[0] !== 2 || values[1] !== 3)
+    throw new Skip(`computes wrong values (${values[0]}, ${values[1]})`);
+}
+
+async function tryBackend(name: BackendName): Promise<void> {
+  await prepare(name);
+  const ok = await withTimeout(tf.setBackend(name), INIT_TIMEOUT_MS, `tf.setBackend('${name}')`);
+  if (!ok) throw new Skip(`tf.setBackend('${name}') resolved false (the backend failed to initialise)`);
+  await smokeTest();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Picks and activates a backend; throws only if even the CPU backend fails. */
+export async function selectBackend(choice: BackendChoice): Promise<BackendReport> {
+  const fallbacks: string[] = [];
+  for (const name of candidates(choice)) {
+    try {
+      await tryBackend(name);
+      return { name: tf.getBackend(), fallbacks };
+    } catch (error) {
+      fallbacks.push(`${name}: ${describe(error)}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${fallbacks.join('; ')}`);
+}
+
+/**
+ * Calls `onLost` if the active backend's GPU device is lost (WebGPU's `device.lost`, WebGL's
+ * context loss). A device destroyed on purpose (disposal) is not reported.
+ */
+export function watchDeviceLoss(onLost: (reason: string) => void): void {
+  const backend = tf.backend() as unknown as {
+    device?: { lost?: Promise<{ reason?: string; message?: string }> };
+    gpgpu?: { gl?: { canvas?: { addEventListener?: (type: string, cb: () => void) => void } } };
+  };
+  const lost = backend.device?.lost;
+  if (lost) {
+    void lost.then((info) => {
+      if (info.reason === 'destroyed') return;
+      onLost(`GPU device lost${info.message ? `: ${info.message}` : ''}`);
+    });
+  }
+  backend.gpgpu?.gl?.canvas?.addEventListener?.('webglcontextlost', () => onLost('WebGL context lost'));
+}

@@ -1,0 +1,104 @@
+/**
+ * The messages between the pool client (main thread) and a trainer worker. Types only, shared by
+ * both sides; everything here is structured-clonable plain data.
+ */
+import type { BackendChoice, ExperimentCore } from '../src/core/experiment/schema';
+import type {
+  Checkpoint,
+  EvalRecord,
+  InspectedGroup,
+  LiveEdit,
+  MetricRecord,
+  WeightMatrix,
+} from '../src/core/train/types';
+
+/** The worker-side status of a run (the pool adds 'queued'). */
+export type WorkerRunStatus = 'starting' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+
+export interface BackendReport {
+  name: string;
+  fallbacks: string[];
+}
+
+/** The run a worker is asked to train (same shape as the client's `RunSpec`). */
+export interface WorkerRunSpec {
+  id: string;
+  name: string;
+  config: ExperimentCore;
+  seed: number;
+  backend: BackendChoice;
+}
+
+export interface LoopOptions {
+  /** Flush a batch at least every this many steps... */
+  flushEverySteps: number;
+  /** ...or when this much time has passed since the last flush, whichever comes first. */
+  flushIntervalMs: number;
+  /** Take a checkpoint (and send it to the main thread) every this many steps. */
+  checkpointEvery: number;
+  stepsPerBatch: number;
+  delayMs: number;
+}
+
+export const DEFAULT_LOOP_OPTIONS: LoopOptions = {
+  flushEverySteps: 10,
+  flushIntervalMs: 100,
+  checkpointEvery: 10,
+  stepsPerBatch: 1,
+  delayMs: 0,
+};
+
+export interface InitOptions extends Partial<LoopOptions> {
+  /** Start from this checkpoint (after warm start) instead of step 0. */
+  checkpoint?: Checkpoint;
+  /** Start stepping as soon as the trainer is ready. */
+  autoStart?: boolean;
+}
+
+/** One batched update from a worker; every field but the arrays is optional (unchanged). */
+export interface RunBatch {
+  status?: WorkerRunStatus;
+  /** Reason for paused/failed/stopped, or warm-start progress text; null clears it. */
+  reason?: string | null;
+  backend?: BackendReport;
+  criterionIds?: string[];
+  criterionNames?: string[];
+  totalSteps?: number;
+  /** Steps taken so far. */
+  step?: number;
+  metrics: MetricRecord[];
+  evals: EvalRecord[];
+  /** A new last-good checkpoint; the main thread keeps it so that it survives a worker crash. */
+  checkpoint?: Checkpoint;
+  /** The run was restored to this step: records after it are obsolete. */
+  truncateAfter?: number;
+}
+
+/** The callback object the main thread passes to `init` (proxied with Comlink). */
+export interface RunSink {
+  batch(update: RunBatch): void | Promise<void>;
+}
+
+export interface WorkerSnapshot {
+  step: number;
+  groups: InspectedGroup[];
+  weights: WeightMatrix[];
+}
+
+export type EditProblem = { path: string; message: string };
+
+/** The service a trainer worker exposes with Comlink. */
+export interface TrainerService {
+  init(spec: WorkerRunSpec, sink: RunSink, options?: InitOptions): Promise<void>;
+  start(): Promise<void>;
+  pause(): Promise<void>;
+  singleStep(): Promise<void>;
+  stop(): Promise<void>;
+  setSpeed(speed: { stepsPerBatch: number; delayMs: number }): Promise<void>;
+  edit(edit: LiveEdit): Promise<EditProblem[]>;
+  snapshot(): Promise<WorkerSnapshot>;
+  checkpoint(): Promise<Checkpoint>;
+  restoreFrom(checkpoint: Checkpoint): Promise<void>;
+  /** Test-only: throw an uncaught error in the worker, to exercise crash handling. */
+  crashForTest(): Promise<void>;
+}
