@@ -1,0 +1,175 @@
+/**
+ * Adam (PyTorch semantics, no weight decay) with a global gradient-norm clip, written out rather
+ * than taken from tf.train so that the learning rate can change between steps, the state is keyed
+ * by parameter name (checkpoints restore into a fresh policy), and nothing relies on private fields.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { NamedParam, WeightArray } from './model';
+import { readBack } from './transfer';
+
+export interface AdamOptions {
+  beta1?: number;
+  beta2?: number;
+  /** Default: the backend's epsilon (1e-7 in float32, larger on 16-bit WebGL). */
+  epsilon?: number;
+}
+
+export interface AdamOptimizer {
+  /** Learning rate of the next step; change it freely between steps ({@link setLearningRate}). */
+  lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** Steps taken so far (drives the bias correction). */
+  step: number;
+  /** First and second moments per parameter name, created at the first step. */
+  readonly moments: Map<string, { m: tf.Variable; v: tf.Variable }>;
+  /** Free the moments (same as {@link disposeAdam}). */
+  dispose(): void;
+}
+
+/** Serializable optimizer state; moments are named `m:<param>` and `v:<param>`. */
+export interface AdamState {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  step: number;
+  moments: WeightArray[];
+}
+
+function checkLr(lr: number): void {
+  if (!Number.isFinite(lr) || lr < 0)
+    throw new Error(`Adam: learning rate must be finite and >= 0, got ${lr}`);
+}
+
+export function createAdam(lr: number, opts: AdamOptions = {}): AdamOptimizer {
+  checkLr(lr);
+  const opt: AdamOptimizer = {
+    lr,
+    beta1: opts.beta1 ?? 0.9,
+    beta2: opts.beta2 ?? 0.999,
+    epsilon: opts.epsilon ?? tf.backend().epsilon(),
+    step: 0,
+    moments: new Map(),
+    dispose: () => disposeAdam(opt),
+  };
+  return opt;
+}
+
+/** Takes effect at the next step; the moments are kept. */
+export function setLearningRate(opt: AdamOptimizer, lr: number): void {
+  checkLr(lr);
+  opt.lr = lr;
+}
+
+export function disposeAdam(opt: AdamOptimizer): void {
+  for (const { m, v } of opt.moments.values()) {
+    m.dispose();
+    v.dispose();
+  }
+  opt.moments.clear();
+}
+
+/** Global L2 norm of a list of gradients, as a scalar tensor. */
+export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
+  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+}
+
+/**
+ * Factor that brings the global norm down to `maxNorm`: min(1, maxNorm / norm). A non-positive or
+ * infinite `maxNorm` disables clipping (factor 1).
+ */
+export function clipFactor(norm: tf.Scalar, maxNorm: number): tf.Scalar {
+  if (!(maxNorm > 0) || !Number.isFinite(maxNorm)) return tf.onesLike(norm);
+  return tf.div(maxNorm, tf.maximum(norm, maxNorm));
+}
+
+/**
+ * One Adam step on `params` with `grads` (same order) multiplied by `gradScale`. Call inside
+ * tf.tidy: it assigns the variables and leaves only temporaries behind.
+ */
+export function adamStep(
+  opt: AdamOptimizer,
+  params: readonly NamedParam[],
+  grads: readonly tf.Tensor[],
+  gradScale?: tf.Scalar,
+): void {
+  opt.step += 1;
+  const { beta1: b1, beta2: b2, epsilon } = opt;
+  const stepSize = opt.lr / (1 - b1 ** opt.step);
+  const invSqrtBc2 = 1 / Math.sqrt(1 - b2 ** opt.step);
+  params.forEach((p, i) => {
+    let state = opt.moments.get(p.name);
+    if (!state) {
+      state = {
+        m: tf.variable(tf.zerosLike(p.variable), false),
+        v: tf.variable(tf.zerosLike(p.variable), false),
+      };
+      opt.moments.set(p.name, state);
+    }
+    const g = gradScale ? grads[i].mul(gradScale) : grads[i];
+    state.m.assign(state.m.mul(b1).add(g.mul(1 - b1)));
+    state.v.assign(state.v.mul(b2).add(g.square().mul(1 - b2)));
+    const denom = tf.sqrt(state.v).mul(invSqrtBc2).add(epsilon);
+    p.variable.assign(p.variable.sub(state.m.div(denom).mul(stepSize)));
+  });
+}
+
+/** The optimizer's state, moments read back in one transfer. */
+export async function getAdamState(opt: AdamOptimizer): Promise<AdamState> {
+  const base = { lr: opt.lr, beta1: opt.beta1, beta2: opt.beta2, epsilon: opt.epsilon, step: opt.step };
+  const entries = [...opt.moments.entries()];
+  if (entries.length === 0) return { ...base, moments: [] };
+  const tensors = entries.flatMap(([, s]) => [s.m, s.v]);
+  const flat = tf.tidy(() => tf.concat(tensors.map((t) => t.reshape([-1]))));
+  const all = (await readBack(flat)) as Float32Array;
+  flat.dispose();
+  let offset = 0;
+  const moments: WeightArray[] = [];
+  for (const [name, s] of entries) {
+    for (const [kind, t] of [
+      ['m', s.m],
+      ['v', s.v],
+    ] as const) {
+      moments.push({
+        name: `${kind}:${name}`,
+        shape: t.shape.slice(),
+        values: all.slice(offset, offset + t.size),
+      });
+      offset += t.size;
+    }
+  }
+  return { ...base, moments };
+}
+
+function variableFrom(w: WeightArray): tf.Variable {
+  const initial = tf.tensor(w.values, w.shape, 'float32');
+  const variable = tf.variable(initial, false);
+  initial.dispose();
+  return variable;
+}
+
+/** Replace the optimizer's state (hyper-parameters, step count and moments) with `state`. */
+export function setAdamState(opt: AdamOptimizer, state: AdamState): void {
+  checkLr(state.lr);
+  const byName = new Map(state.moments.map((w) => [w.name, w]));
+  const names = new Set(state.moments.map((w) => w.name.slice(2)));
+  for (const name of names) {
+    if (!byName.has(`m:${name}`) || !byName.has(`v:${name}`)) {
+      throw new Error(`setAdamState: parameter ${name} lacks its first or second moment`);
+    }
+  }
+  disposeAdam(opt);
+  const mutable = opt as { -readonly [K in keyof AdamOptimizer]: AdamOptimizer[K] };
+  mutable.lr = state.lr;
+  mutable.beta1 = state.beta1;
+  mutable.beta2 = state.beta2;
+  mutable.epsilon = state.epsilon;
+  mutable.step = state.step;
+  for (const name of names) {
+    const m = byName.get(`m:${name}`)!;
+    const v = byName.get(`v:${name}`)!;
+    opt.moments.set(name, { m: variableFrom(m), v: variableFrom(v) });
+  }
+}

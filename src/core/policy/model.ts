@@ -1,0 +1,406 @@
+/**
+ * A small causal transformer as plain tf.Variables: pre-LayerNorm blocks, learned positional
+ * embedding, multi-head attention, ReLU MLP, output head tied to the token embedding.
+ *
+ * The embedding is a one-hot matrix product rather than `gather`, because the gradient of `gather`
+ * (UnsortedSegmentSum) is missing on the wasm backend. Initial values are drawn in JavaScript from
+ * a seeded Rng, so one seed gives the same weights on every backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../random/rng';
+import { constTimes, dense } from './dense';
+import { MASKED_LOGIT, NEVER_GENERATED } from './tokens';
+import { readBack } from './transfer';
+
+export type PolicySize = 'small' | 'medium' | 'large';
+
+export interface PolicyDims {
+  /** Residual width. */
+  dModel: number;
+  nLayers: number;
+  nHeads: number;
+  /** Hidden width of the MLP. */
+  dMlp: number;
+}
+
+export const POLICY_SIZES: Readonly<Record<PolicySize, Readonly<PolicyDims>>> = {
+  small: { dModel: 32, nLayers: 1, nHeads: 2, dMlp: 128 },
+  medium: { dModel: 64, nLayers: 2, nHeads: 4, dMlp: 256 },
+  large: { dModel: 96, nLayers: 3, nHeads: 4, dMlp: 384 },
+};
+
+export interface PolicyConfig {
+  size: PolicySize;
+  /** V: structural tokens (0..3) plus the task's words. */
+  vocabSize: number;
+  /** Longest sequence the positional embedding covers (P + maxNew must fit). */
+  maxLen: number;
+}
+
+export interface NamedParam {
+  /** Stable logical name, e.g. `h0.attn.wqkv` (not the engine's variable name). */
+  readonly name: string;
+  readonly variable: tf.Variable;
+}
+
+interface BlockParams {
+  ln1g: tf.Variable;
+  ln1b: tf.Variable;
+  wq: tf.Variable;
+  bq: tf.Variable;
+  wk: tf.Variable;
+  bk: tf.Variable;
+  wv: tf.Variable;
+  bv: tf.Variable;
+  wo: tf.Variable;
+  bo: tf.Variable;
+  ln2g: tf.Variable;
+  ln2b: tf.Variable;
+  w1: tf.Variable;
+  b1: tf.Variable;
+  w2: tf.Variable;
+  b2: tf.Variable;
+}
+
+export interface Policy {
+  readonly config: Readonly<PolicyConfig>;
+  readonly dims: Readonly<PolicyDims>;
+  /** Every trainable variable, in a fixed order (weights export, optimizer state, gradients). */
+  readonly params: readonly NamedParam[];
+  /**
+   * Next-token logits for every position: tokens int32 [N, T] -> float32 [N, T, V]. Pure (creates
+   * tensors only), for use inside tf.tidy and gradient functions. Tokens the policy never emits
+   * (<pad>, <bos>, <sep>) get {@link MASKED_LOGIT}.
+   */
+  logits(tokens: tf.Tensor2D): tf.Tensor3D;
+  /** @internal structured weights for the forward passes in this folder. */
+  readonly weights: PolicyWeights;
+}
+
+/** @internal */
+export interface PolicyWeights {
+  wte: tf.Variable;
+  wpe: tf.Variable;
+  blocks: BlockParams[];
+  lnfg: tf.Variable;
+  lnfb: tf.Variable;
+}
+
+interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: 'normal' | 'zeros' | 'ones';
+  std?: number;
+}
+
+function paramSpecs(config: PolicyConfig): ParamSpec[] {
+  const { dModel: d, nLayers, dMlp } = POLICY_SIZES[config.size];
+  const std = 0.02;
+  // GPT-2: residual projections scaled down with depth so the residual stream starts small.
+  const residStd = std / Math.sqrt(2 * nLayers);
+  const specs: ParamSpec[] = [
+    { name: 'wte', shape: [config.vocabSize, d], init: 'normal', std },
+    { name: 'wpe', shape: [config.maxLen, d], init: 'normal', std: std / 2 },
+  ];
+  for (let l = 0; l < nLayers; l++) {
+    const p = `h${l}`;
+    specs.push(
+      { name: `${p}.ln1.g`, shape: [d], init: 'ones' },
+      { name: `${p}.ln1.b`, shape: [d], init: 'zeros' },
+      { name: `${p}.attn.wq`, shape: [d, d], init: 'normal', std },
+      { name: `${p}.attn.bq`, shape: [d], init: 'zeros' },
+      { name: `${p}.attn.wk`, shape: [d, d], init: 'normal', std },
+      { name: `${p}.attn.bk`, shape: [d], init: 'zeros' },
+      { name: `${p}.attn.wv`, shape: [d, d], init: 'normal', std },
+      { name: `${p}.attn.bv`, shape: [d], init: 'zeros' },
+      { name: `${p}.attn.wo`, shape: [d, d], init: 'normal', std: residStd },
+      { name: `${p}.attn.bo`, shape: [d], init: 'zeros' },
+      { name: `${p}.ln2.g`, shape: [d], init: 'ones' },
+      { name: `${p}.ln2.b`, shape: [d], init: 'zeros' },
+      { name: `${p}.mlp.w1`, shape: [d, dMlp], init: 'normal', std },
+      { name: `${p}.mlp.b1`, shape: [dMlp], init: 'zeros' },
+      { name: `${p}.mlp.w2`, shape: [dMlp, d], init: 'normal', std: residStd },
+      { name: `${p}.mlp.b2`, shape: [d], init: 'zeros' },
+    );
+  }
+  specs.push({ name: 'lnf.g', shape: [d], init: 'ones' }, { name: 'lnf.b', shape: [d], init: 'zeros' });
+  return specs;
+}
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Number of trainable scalars of a policy with this configuration (computed from the layout). */
+export function parameterCount(config: PolicyConfig): number {
+  return paramSpecs(config).reduce((sum, s) => sum + sizeOf(s.shape), 0);
+}
+
+function validateConfig(config: PolicyConfig): void {
+  if (!(config.size in POLICY_SIZES)) throw new Error(`policy: unknown size "${config.size}"`);
+  if (!Number.isInteger(config.vocabSize) || config.vocabSize < 5) {
+    throw new Error(
+      `policy: vocabSize must be an integer >= 5 (4 structural tokens + words), got ${config.vocabSize}`,
+    );
+  }
+  if (!Number.isInteger(config.maxLen) || config.maxLen < 2) {
+    throw new Error(`policy: maxLen must be an integer >= 2, got ${config.maxLen}`);
+  }
+}
+
+let policyCounter = 0;
+
+function assemble(config: PolicyConfig, values: (spec: ParamSpec) => tf.Tensor): Policy {
+  validateConfig(config);
+  const dims = POLICY_SIZES[config.size];
+  const id = policyCounter++;
+  const params: NamedParam[] = paramSpecs(config).map((spec) => {
+    const initial = values(spec);
+    // Engine names must be unique across all live policies; logical names stay stable.
+    const variable = tf.variable(initial, true, `policy${id}/${spec.name}`);
+    initial.dispose();
+    return { name: spec.name, variable };
+  });
+  const byName = new Map(params.map((p) => [p.name, p.variable]));
+  const get = (name: string): tf.Variable => byName.get(name)!;
+  const weights: PolicyWeights = {
+    wte: get('wte'),
+    wpe: get('wpe'),
+    blocks: Array.from({ length: dims.nLayers }, (_, l) => ({
+      ln1g: get(`h${l}.ln1.g`),
+      ln1b: get(`h${l}.ln1.b`),
+      wq: get(`h${l}.attn.wq`),
+      bq: get(`h${l}.attn.bq`),
+      wk: get(`h${l}.attn.wk`),
+      bk: get(`h${l}.attn.bk`),
+      wv: get(`h${l}.attn.wv`),
+      bv: get(`h${l}.attn.bv`),
+      wo: get(`h${l}.attn.wo`),
+      bo: get(`h${l}.attn.bo`),
+      ln2g: get(`h${l}.ln2.g`),
+      ln2b: get(`h${l}.ln2.b`),
+      w1: get(`h${l}.mlp.w1`),
+      b1: get(`h${l}.mlp.b1`),
+      w2: get(`h${l}.mlp.w2`),
+      b2: get(`h${l}.mlp.b2`),
+    })),
+    lnfg: get('lnf.g'),
+    lnfb: get('lnf.b'),
+  };
+  const policy: Policy = {
+    config: Object.freeze({ ...config }),
+    dims,
+    params,
+    weights,
+    logits: (tokens) => fullLogits(policy, tokens),
+  };
+  return policy;
+}
+
+/** A fresh policy, initialised from `rng` (which it advances). */
+export function createPolicy(config: PolicyConfig, rng: Rng): Policy {
+  return assemble(config, (spec) => {
+    const n = sizeOf(spec.shape);
+    const data = new Float32Array(n);
+    if (spec.init === 'ones') data.fill(1);
+    else if (spec.init === 'normal') for (let i = 0; i < n; i++) data[i] = rng.normal() * spec.std!;
+    return tf.tensor(data, spec.shape, 'float32');
+  });
+}
+
+/** A copy with its own variables (e.g. the frozen reference); copied on the device, no read back. */
+export function clonePolicy(policy: Policy): Policy {
+  const source = new Map(policy.params.map((p) => [p.name, p.variable]));
+  return assemble(policy.config, (spec) => source.get(spec.name)!.clone());
+}
+
+export function disposePolicy(policy: Policy): void {
+  for (const p of policy.params) p.variable.dispose();
+}
+
+export interface WeightArray {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** All weights, read back in one transfer. */
+export async function getWeights(policy: Policy): Promise<WeightArray[]> {
+  const flat = tf.tidy(() => tf.concat(policy.params.map((p) => p.variable.reshape([-1]))));
+  const all = (await readBack(flat)) as Float32Array;
+  flat.dispose();
+  let offset = 0;
+  return policy.params.map((p) => {
+    const n = p.variable.size;
+    const values = all.slice(offset, offset + n);
+    offset += n;
+    return { name: p.name, shape: p.variable.shape.slice(), values };
+  });
+}
+
+/** Assign weights by name. Every parameter must be present with its exact shape. */
+export function setWeights(policy: Policy, weights: readonly WeightArray[]): void {
+  const given = new Map(weights.map((w) => [w.name, w]));
+  const problems: string[] = [];
+  for (const p of policy.params) {
+    const w = given.get(p.name);
+    if (!w) problems.push(`${p.name}: missing`);
+    else if (w.shape.join(',') !== p.variable.shape.join(',')) {
+      problems.push(`${p.name}: shape [${w.shape}] but the policy has [${p.variable.shape}]`);
+    } else if (w.values.length !== p.variable.size) {
+      problems.push(`${p.name}: ${w.values.length} values for ${p.variable.size}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`setWeights: ${problems.join('; ')}`);
+  tf.tidy(() => {
+    for (const p of policy.params) {
+      const w = given.get(p.name)!;
+      p.variable.assign(tf.tensor(w.values, w.shape, 'float32'));
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward passes. Activations stay 2-D ([rows, d]) except inside attention.
+
+function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return x
+    .sub(mean)
+    .mul(tf.rsqrt(variance.add(1e-5)))
+    .mul(g)
+    .add(b);
+}
+
+function mlp(x: tf.Tensor2D, blk: BlockParams): tf.Tensor2D {
+  return dense(dense(layerNorm(x, blk.ln2g, blk.ln2b), blk.w1, blk.b1, true), blk.w2, blk.b2);
+}
+
+/** Token + position embedding of `tokens` [N, T] starting at position `pos0`: [N*T, d]. */
+function embed(w: PolicyWeights, tokens: tf.Tensor2D, pos0: number, vocabSize: number): tf.Tensor2D {
+  const [n, t] = tokens.shape;
+  const d = w.wte.shape[1]!;
+  const oneHot = tf.oneHot(tokens.reshape([n * t]), vocabSize, 1, 0, 'float32') as tf.Tensor2D;
+  const tok = constTimes(oneHot, w.wte as tf.Tensor2D).reshape([n, t, d]);
+  const pos = tf.slice(w.wpe, [pos0, 0], [t, d]);
+  return tok.add(pos).reshape([n * t, d]);
+}
+
+/** Output head tied to the token embedding, with the never-emitted tokens masked. */
+function head(w: PolicyWeights, h: tf.Tensor2D, vocabSize: number): tf.Tensor2D {
+  const mask = new Float32Array(vocabSize);
+  for (const id of NEVER_GENERATED) mask[id] = MASKED_LOGIT;
+  return dense(layerNorm(h, w.lnfg, w.lnfb), tf.transpose(w.wte), tf.tensor1d(mask));
+}
+
+function causalMask(t: number): tf.Tensor2D {
+  const m = new Float32Array(t * t);
+  for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) m[i * t + j] = MASKED_LOGIT;
+  return tf.tensor2d(m, [t, t]);
+}
+
+/** Per-layer keys and values, [N*H, t, hd], for incremental decoding. */
+export interface KvCache {
+  keys: tf.Tensor3D[];
+  values: tf.Tensor3D[];
+}
+
+/**
+ * Run all blocks over a full sequence x [N*T, d] with causal attention. Returns the final residual
+ * stream and each layer's keys and values (for the sampler's cache).
+ */
+function blocksFull(
+  policy: Policy,
+  x: tf.Tensor2D,
+  n: number,
+  t: number,
+): { h: tf.Tensor2D; cache: KvCache } {
+  const { dModel: d, nHeads: nh } = policy.dims;
+  const hd = d / nh;
+  const scale = 1 / Math.sqrt(hd);
+  const mask = causalMask(t);
+  const cache: KvCache = { keys: [], values: [] };
+  // Only 4-D transposes: the wasm backend runs 5-D ones on a slow generic path.
+  const heads = (y: tf.Tensor2D, perm: number[], shape: number[]): tf.Tensor3D =>
+    tf.transpose(y.reshape([n, t, nh, hd]), perm).reshape(shape) as tf.Tensor3D;
+  for (const blk of policy.weights.blocks) {
+    const h = layerNorm(x, blk.ln1g, blk.ln1b);
+    const q = heads(dense(h, blk.wq, blk.bq).mul(scale) as tf.Tensor2D, [0, 2, 1, 3], [n * nh, t, hd]);
+    const k = heads(dense(h, blk.wk, blk.bk), [0, 2, 1, 3], [n * nh, t, hd]);
+    const v = heads(dense(h, blk.wv, blk.bv), [0, 2, 1, 3], [n * nh, t, hd]);
+    const att = tf.softmax(tf.matMul(q, k, false, true).add(mask));
+    const ctx = tf.matMul(att, v); // [N*H, T, hd]
+    const merged = tf.transpose(ctx.reshape([n, nh, t, hd]), [0, 2, 1, 3]).reshape([n * t, d]) as tf.Tensor2D;
+    x = x.add(dense(merged, blk.wo, blk.bo));
+    x = x.add(mlp(x, blk));
+    cache.keys.push(k);
+    cache.values.push(v);
+  }
+  return { h: x, cache };
+}
+
+function fullLogits(policy: Policy, tokens: tf.Tensor2D): tf.Tensor3D {
+  const [n, t] = tokens.shape;
+  const { vocabSize, maxLen } = policy.config;
+  if (t > maxLen) throw new Error(`policy.logits: sequence length ${t} exceeds maxLen ${maxLen}`);
+  const x = embed(policy.weights, tokens, 0, vocabSize);
+  const { h } = blocksFull(policy, x, n, t);
+  return head(policy.weights, h, vocabSize).reshape([n, t, vocabSize]);
+}
+
+/**
+ * @internal Prefill for sampling: run the prompts [N, P], return the logits of the last position
+ * [N, V] and the key/value cache.
+ */
+export function prefill(policy: Policy, prompts: tf.Tensor2D): { logits: tf.Tensor2D; cache: KvCache } {
+  const [n, p] = prompts.shape;
+  const { vocabSize } = policy.config;
+  const d = policy.dims.dModel;
+  const x = embed(policy.weights, prompts, 0, vocabSize);
+  const { h, cache } = blocksFull(policy, x, n, p);
+  const last = h
+    .reshape([n, p, d])
+    .slice([0, p - 1, 0], [n, 1, d])
+    .reshape([n, d]) as tf.Tensor2D;
+  return { logits: head(policy.weights, last, vocabSize), cache };
+}
+
+/**
+ * @internal One decoding step: feed `token` [N] at position `pos`, attend over the cache plus
+ * itself, return the next-token logits [N, V] and the extended cache.
+ */
+export function decodeStep(
+  policy: Policy,
+  token: tf.Tensor1D,
+  pos: number,
+  cache: KvCache,
+): { logits: tf.Tensor2D; cache: KvCache } {
+  const n = token.shape[0];
+  const { dModel: d, nHeads: nh } = policy.dims;
+  const hd = d / nh;
+  const scale = 1 / Math.sqrt(hd);
+  const { vocabSize } = policy.config;
+  let x = embed(policy.weights, token.reshape([n, 1]), pos, vocabSize);
+  const next: KvCache = { keys: [], values: [] };
+  policy.weights.blocks.forEach((blk, l) => {
+    const h = layerNorm(x, blk.ln1g, blk.ln1b);
+    // One position per row: [N, H*hd] is already [N*H, 1, hd] in memory. The cache grows along
+    // axis 1 (concatenating along the last axis is twice as slow on wasm).
+    const q = dense(h, blk.wq, blk.bq)
+      .mul(scale)
+      .reshape([n * nh, 1, hd]) as tf.Tensor3D;
+    const keys = tf.concat(
+      [cache.keys[l], dense(h, blk.wk, blk.bk).reshape([n * nh, 1, hd]) as tf.Tensor3D],
+      1,
+    );
+    const values = tf.concat(
+      [cache.values[l], dense(h, blk.wv, blk.bv).reshape([n * nh, 1, hd]) as tf.Tensor3D],
+      1,
+    );
+    const att = tf.softmax(tf.matMul(q, keys, false, true)) as tf.Tensor3D;
+    const ctx = tf.matMul(att, values).reshape([n, d]) as tf.Tensor2D;
+    x = x.add(dense(ctx, blk.wo, blk.bo));
+    x = x.add(mlp(x, blk));
+    next.keys.push(keys);
+    next.values.push(values);
+  });
+  return { logits: head(policy.weights, x, vocabSize), cache: next };
+}

@@ -1,0 +1,123 @@
+/**
+ * Batched sampling of rollouts: all N = B*G rollouts advance together, one token per step, with a
+ * key/value cache. Gumbel-max with noise drawn from the seeded Rng on the CPU and uploaded once;
+ * argmax and the <eos>/<pad> bookkeeping stay on the device; one read back at the end.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../random/rng';
+import { decodeStep, prefill, type Policy } from './model';
+import { EOS, PAD } from './tokens';
+import { readBack } from './transfer';
+
+/** Sampled sequences, row n = prompt b = floor(n / G), member g = n % G of its group. */
+export interface Rollouts {
+  /** [N * T] row-major: the prompt (P tokens), then generated tokens, <pad> after <eos>. */
+  tokens: Int32Array;
+  /** [N]: generated tokens per rollout, <eos> included (maxNew when cut without <eos>). */
+  lengths: Int32Array;
+  N: number;
+  /** P + maxNew. */
+  T: number;
+  P: number;
+}
+
+/**
+ * Gumbel-max: argmax(logits + temperature * gumbel) ~ softmax(logits / temperature), row by row.
+ * logits and gumbel [N, V] float32; returns int32 [N].
+ */
+export function gumbelMaxSample(logits: tf.Tensor2D, gumbel: tf.Tensor2D, temperature = 1): tf.Tensor1D {
+  const noise = temperature === 1 ? gumbel : gumbel.mul(temperature);
+  return tf.argMax(logits.add(noise), 1) as tf.Tensor1D;
+}
+
+function validate(
+  policy: Policy,
+  prompts: Int32Array,
+  B: number,
+  P: number,
+  G: number,
+  maxNew: number,
+  temperature: number,
+): void {
+  const ints = { B, P, G, maxNew };
+  for (const [k, v] of Object.entries(ints)) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new Error(`samplePolicy: ${k} must be a positive integer, got ${v}`);
+  }
+  if (prompts.length !== B * P) {
+    throw new Error(`samplePolicy: prompts has ${prompts.length} tokens, expected B*P = ${B * P}`);
+  }
+  if (P + maxNew > policy.config.maxLen) {
+    throw new Error(
+      `samplePolicy: P + maxNew = ${P + maxNew} exceeds the policy's maxLen ${policy.config.maxLen}`,
+    );
+  }
+  if (!(temperature >= 0) || !Number.isFinite(temperature)) {
+    throw new Error(`samplePolicy: temperature must be finite and >= 0, got ${temperature}`);
+  }
+  const v = policy.config.vocabSize;
+  for (let i = 0; i < prompts.length; i++) {
+    if (prompts[i] < 0 || prompts[i] >= v)
+      throw new Error(`samplePolicy: prompt token ${prompts[i]} outside [0, ${v})`);
+  }
+}
+
+/**
+ * Sample G rollouts for each of B prompts (`prompts`: [B * P] row-major), rollout n = b * G + g.
+ * `temperature` > 0 samples from softmax(logits / temperature); 0 is greedy and draws no noise.
+ * Draws N * maxNew * V Gumbel values from `rng`, uploads them once, and reads the tokens back once.
+ */
+export async function samplePolicy(
+  policy: Policy,
+  prompts: Int32Array,
+  B: number,
+  P: number,
+  G: number,
+  maxNew: number,
+  temperature: number,
+  rng: Rng,
+): Promise<Rollouts> {
+  validate(policy, prompts, B, P, G, maxNew, temperature);
+  const N = B * G;
+  const T = P + maxNew;
+  const V = policy.config.vocabSize;
+  const expanded = new Int32Array(N * P);
+  for (let n = 0; n < N; n++)
+    expanded.set(prompts.subarray(Math.floor(n / G) * P, Math.floor(n / G) * P + P), n * P);
+  let noise: Float32Array | null = null;
+  if (temperature > 0) {
+    // Layout [maxNew, N, V], so each step's slice is contiguous; pre-scaled by the temperature.
+    noise = rng.gumbelArray(maxNew * N * V);
+    if (temperature !== 1) for (let i = 0; i < noise.length; i++) noise[i] *= temperature;
+  }
+  const sequences = tf.tidy(() => {
+    const promptTokens = tf.tensor2d(expanded, [N, P], 'int32');
+    const gumbel = noise ? tf.tensor3d(noise, [maxNew, N, V]) : null;
+    const pad = tf.fill([N], PAD, 'int32') as tf.Tensor1D;
+    let { logits, cache } = prefill(policy, promptTokens);
+    let done = tf.zeros([N], 'bool') as tf.Tensor1D;
+    const generated: tf.Tensor1D[] = [];
+    for (let s = 0; s < maxNew; s++) {
+      const z = gumbel ? logits.add(gumbel.slice([s, 0, 0], [1, N, V]).reshape([N, V])) : logits;
+      const token = tf.where(done, pad, tf.argMax(z, 1)) as tf.Tensor1D;
+      generated.push(token);
+      done = tf.logicalOr(done, tf.equal(token, EOS)) as tf.Tensor1D;
+      if (s + 1 < maxNew) ({ logits, cache } = decodeStep(policy, token, P + s, cache));
+    }
+    return tf.concat([promptTokens, tf.stack(generated, 1) as tf.Tensor2D], 1);
+  });
+  const tokens = (await readBack(sequences)) as Int32Array;
+  sequences.dispose();
+  const lengths = new Int32Array(N);
+  for (let n = 0; n < N; n++) {
+    let len = maxNew;
+    for (let s = 0; s < maxNew; s++) {
+      if (tokens[n * T + P + s] === EOS) {
+        len = s + 1;
+        break;
+      }
+    }
+    lengths[n] = len;
+  }
+  return { tokens, lengths, N, T, P };
+}
