@@ -71,7 +71,18 @@ export async function run(argv: string[]): Promise<number> {
   const f = (x: number) => x.toFixed(1);
   console.log(
     table(
-      ['backend', 'size', 'rollouts', 'ms/step', 'sample', 'score', 'update', 'tokens/s', 'reads/step', 'tensor growth'],
+      [
+        'backend',
+        'size',
+        'rollouts',
+        'ms/step',
+        'sample',
+        'score',
+        'update',
+        'tokens/s',
+        'reads/step',
+        'tensor growth',
+      ],
       results.map((r) => [
         r.backend,
         r.size,

@@ -23,9 +23,15 @@ export const COMMANDS: Record<string, Command> = {
     'advantages of one batch of scores under a method (JSON in, JSON out)',
     () => import('./advantages'),
   ),
-  paper: lazy('focal vs the strongest static aggregation on every task x size; writes docs/results.md', () => import('./paper')),
+  paper: lazy(
+    'focal vs the strongest static aggregation on every task x size; writes docs/results.md',
+    () => import('./paper'),
+  ),
   run: lazy('train one configuration of an experiment file headless, with a summary', () => import('./run')),
-  bench: lazy('milliseconds per RL step and tokens per second, per backend and size', () => import('./bench')),
+  bench: lazy(
+    'milliseconds per RL step and tokens per second, per backend and size',
+    () => import('./bench'),
+  ),
   compare: lazy(
     'run every variant x seed of an experiment file and print a comparison table',
     () => import('./compare'),

@@ -56,7 +56,12 @@ const fail = (message: string): number => {
   return 2;
 };
 
-function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T[]): T[] | string {
+function list<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T[],
+): T[] | string {
   if (value === undefined) return fallback;
   if (value === 'none') return [];
   const items = value.split(',').map((s) => s.trim());
@@ -109,7 +114,8 @@ export async function run(argv: string[]): Promise<number> {
   const ablationTasks = list('--ablation-tasks', values['ablation-tasks'], TASK_IDS, ['meadow', 'weather']);
   if (typeof ablationTasks === 'string') return fail(ablationTasks);
   const ablationSize = list('--ablation-size', values['ablation-size'], MODEL_SIZES, ['small']);
-  if (typeof ablationSize === 'string' || ablationSize.length !== 1) return fail('--ablation-size: one of small, medium, large');
+  if (typeof ablationSize === 'string' || ablationSize.length !== 1)
+    return fail('--ablation-size: one of small, medium, large');
   const backend = parseBackend(values.backend);
   if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
@@ -119,7 +125,8 @@ export async function run(argv: string[]): Promise<number> {
   let seeds: number[] | undefined;
   if (values.seeds !== undefined) {
     seeds = values.seeds.split(',').map(Number);
-    if (seeds.some((s) => !Number.isInteger(s) || s < 0)) return fail(`--seeds: expected integers, got "${values.seeds}"`);
+    if (seeds.some((s) => !Number.isInteger(s) || s < 0))
+      return fail(`--seeds: expected integers, got "${values.seeds}"`);
   }
   const loaded = await loadExperiment(values.file);
   if (!loaded.ok) return fail(loaded.message);
@@ -133,7 +140,12 @@ export async function run(argv: string[]): Promise<number> {
     for (const size of sizes)
       for (const variant of resolveVariants({ ...experiment, task, rubric: undefined, model: { size } }))
         for (const seed of runSeeds)
-          jobs.push({ part: 'grid', variant: `${task}/${size}/${variant.name}`, seed, config: { ...variant.config, steps: budget } });
+          jobs.push({
+            part: 'grid',
+            variant: `${task}/${size}/${variant.name}`,
+            seed,
+            config: { ...variant.config, steps: budget },
+          });
   const base = resolveVariants({ ...experiment, variants: [] })[0].config;
   for (const task of ablationTasks)
     for (const ablation of ABLATIONS)
@@ -145,7 +157,14 @@ export async function run(argv: string[]): Promise<number> {
           part: 'ablation',
           variant,
           seed,
-          config: { ...base, task, rubric: undefined, model: { size: ablationSize[0] }, steps: budget, method: methodConfigSchema.parse(ablation.method) },
+          config: {
+            ...base,
+            task,
+            rubric: undefined,
+            model: { size: ablationSize[0] },
+            steps: budget,
+            method: methodConfigSchema.parse(ablation.method),
+          },
         });
       }
 
@@ -153,18 +172,40 @@ export async function run(argv: string[]): Promise<number> {
   const done = new Array<number>(jobs.length).fill(0);
   const bar = progressBar(`${jobs.length} runs`);
   const started = Date.now();
-  const results = await runJobsInParallel(jobs, backend, processes ?? defaultProcesses(jobs.length), (i, step) => {
-    done[i] = step;
-    bar(done.reduce((a, b) => a + b, 0), totalSteps);
-  });
+  const results = await runJobsInParallel(
+    jobs,
+    backend,
+    processes ?? defaultProcesses(jobs.length),
+    (i, step) => {
+      done[i] = step;
+      bar(
+        done.reduce((a, b) => a + b, 0),
+        totalSteps,
+      );
+    },
+  );
   bar(totalSteps, totalSteps);
   const minutes = (Date.now() - started) / 60000;
 
-  const markdown = renderResults({ experiment: values.file, tasks, sizes, seeds: runSeeds, budget, ablationTasks, ablationSize: ablationSize[0], backend, minutes, results });
+  const markdown = renderResults({
+    experiment: values.file,
+    tasks,
+    sizes,
+    seeds: runSeeds,
+    budget,
+    ablationTasks,
+    ablationSize: ablationSize[0],
+    backend,
+    minutes,
+    results,
+  });
   await mkdir(dirname(values.out), { recursive: true });
   await writeFile(values.out, markdown);
   const jsonPath = values.out.replace(/\.md$/, '') + '.json';
-  await writeFile(jsonPath, JSON.stringify({ experiment, budget, seeds: runSeeds, backend, minutes, results }));
+  await writeFile(
+    jsonPath,
+    JSON.stringify({ experiment, budget, seeds: runSeeds, backend, minutes, results }),
+  );
   console.log(markdown);
   console.error(`written ${values.out} and ${jsonPath} (${minutes.toFixed(1)} min)`);
   return 0;
@@ -205,7 +246,9 @@ function renderResults(run: {
   results: RunResult[];
 }): string {
   const { results } = run;
-  const cells = run.tasks.flatMap((task) => run.sizes.map((size) => cellFor(task, size, results))).filter((c): c is Cell => !!c);
+  const cells = run.tasks
+    .flatMap((task) => run.sizes.map((size) => cellFor(task, size, results)))
+    .filter((c): c is Cell => !!c);
   const positive = cells.filter((c) => c.rubricDiff.mean > 0).length;
   const lines: string[] = [];
   lines.push('# Focal Reward vs the strongest static aggregation, in this lab', '');
@@ -214,16 +257,24 @@ function renderResults(run: {
       `${run.backend} backend, ${run.minutes.toFixed(1)} minutes. Budget fixed before the run: ${run.budget} RL steps per run, ` +
       `seeds ${run.seeds.join(', ')}, every method at its defaults (docs/algorithms.md). Scores are the final held-out ` +
       'evaluation with the exact rule (no judge noise). The baseline of each cell is the best of static, gdpo and worst ' +
-      'by mean rubric score on the same seeds. Every run\'s records are in `docs/results.json`.',
+      "by mean rubric score on the same seeds. Every run's records are in `docs/results.json`.",
     '',
   );
-  lines.push(`**Focal beat the strongest static aggregation on mean rubric score in ${positive} of ${cells.length} cells.**`, '');
-  lines.push('## Rubric score: focal minus the strongest static (mean ± std over paired seeds; wins / pairs; baseline)', '');
+  lines.push(
+    `**Focal beat the strongest static aggregation on mean rubric score in ${positive} of ${cells.length} cells.**`,
+    '',
+  );
+  lines.push(
+    '## Rubric score: focal minus the strongest static (mean ± std over paired seeds; wins / pairs; baseline)',
+    '',
+  );
   lines.push(`| task | ${run.sizes.join(' | ')} |`, `| --- | ${run.sizes.map(() => '---').join(' | ')} |`);
   for (const task of run.tasks) {
     const row = run.sizes.map((size) => {
       const c = cells.find((x) => x.task === task && x.size === size);
-      return c ? `${signed(c.rubricDiff.mean)} ± ${c.rubricDiff.std.toFixed(3)} (${c.wins}/${c.pairs}; ${c.baseline})` : '—';
+      return c
+        ? `${signed(c.rubricDiff.mean)} ± ${c.rubricDiff.std.toFixed(3)} (${c.wins}/${c.pairs}; ${c.baseline})`
+        : '—';
     });
     lines.push(`| ${task} | ${row.join(' | ')} |`);
   }
@@ -232,7 +283,9 @@ function renderResults(run: {
   for (const task of run.tasks) {
     const row = run.sizes.map((size) => {
       const c = cells.find((x) => x.task === task && x.size === size);
-      return c ? `${signed(c.worstDiff.mean)} ± ${c.worstDiff.std.toFixed(3)} (${c.worstWins}/${c.pairs})` : '—';
+      return c
+        ? `${signed(c.worstDiff.mean)} ± ${c.worstDiff.std.toFixed(3)} (${c.worstWins}/${c.pairs})`
+        : '—';
     });
     lines.push(`| ${task} | ${row.join(' | ')} |`);
   }
@@ -251,7 +304,9 @@ function renderResults(run: {
     lines.push('', `## Ablations on ${task} (${run.ablationSize})`, '');
     lines.push('| variant | rubric score | worst criterion | all-pass rate |', '| --- | --- | --- | --- |');
     for (const ablation of ABLATIONS) {
-      const finals = finalsOf(results.filter((r) => r.variant === `${task}/${run.ablationSize}/${ablation.name}`));
+      const finals = finalsOf(
+        results.filter((r) => r.variant === `${task}/${run.ablationSize}/${ablation.name}`),
+      );
       if (finals.length === 0) continue;
       lines.push(
         `| ${ablation.name} | ${formatMeanStd(summarise(finals.map((f) => f.rubricScore)))} | ${formatMeanStd(summarise(finals.map((f) => f.worstScore)))} | ${formatMeanStd(summarise(finals.map((f) => f.allPassRate)))} |`,

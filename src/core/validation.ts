@@ -22,7 +22,9 @@ export function problemsOf(error: z.ZodError): Problem[] {
 /** Validate `input` against `schema`, collecting every problem rather than the first. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.output<S>> {
   const result = schema.safeParse(input);
-  return result.success ? { ok: true, value: result.data } : { ok: false, problems: problemsOf(result.error) };
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, problems: problemsOf(result.error) };
 }
 
 export function describeProblems(problems: readonly Problem[]): string {

@@ -34,7 +34,12 @@ const median = (xs: readonly number[]): number => {
 
 /** The default preset: a medium policy on `meadow` with the default group and batch sizes. */
 export function benchConfig(size: ModelSize = 'medium', task = 'meadow'): ExperimentCore {
-  return experimentCoreSchema.parse({ task, model: { size }, warmStart: { steps: 0 }, method: { method: 'focal' } });
+  return experimentCoreSchema.parse({
+    task,
+    model: { size },
+    warmStart: { steps: 0 },
+    method: { method: 'focal' },
+  });
 }
 
 export async function benchSteps(config: ExperimentCore, steps = 8, warmup = 2): Promise<StepBenchResult> {
@@ -42,7 +47,12 @@ export async function benchSteps(config: ExperimentCore, steps = 8, warmup = 2):
   try {
     for (let i = 0; i < warmup; i++) await trainer.step();
     const before = tf.memory().numTensors;
-    const parts = { step: [] as number[], sample: [] as number[], score: [] as number[], update: [] as number[] };
+    const parts = {
+      step: [] as number[],
+      sample: [] as number[],
+      score: [] as number[],
+      update: [] as number[],
+    };
     const reads: number[] = [];
     let tokens = 0;
     let sampleMs = 0;
