@@ -39,7 +39,7 @@ export const samplingSchema = z.object({
 });
 
 export const warmStartSchema = z.object({
-  steps: z.number().int().min(0).max(5000).default(300),
+  steps: z.number().int().min(0).max(5000).default(600),
   batchSize: z.number().int().min(1).max(512).default(32),
   lr: z.number().positive().max(1).default(0.01),
   /** Grammar sentences generated for the corpus. */

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Policy } from './model';
+import { floatOneHot } from './one-hot';
 
 export interface TokenLogProbs {
   /** [N, T-1]: entry (n, j) is log p(tokens[n, j+1] | tokens[n, <=j]). */
@@ -26,7 +27,7 @@ export function tokenLogProbsAndEntropy(policy: Policy, tokens: tf.Tensor2D, tem
   let logits: tf.Tensor3D = policy.logits(inputs);
   if (temperature !== 1) logits = logits.div(temperature);
   const logpAll = tf.logSoftmax(logits, -1);
-  const logp = logpAll.mul(tf.oneHot(targets, v, 1, 0, 'float32')).sum(-1) as tf.Tensor2D;
+  const logp = logpAll.mul(floatOneHot(targets, v)).sum(-1) as tf.Tensor2D;
   const entropy = tf.neg(tf.exp(logpAll).mul(logpAll).sum(-1)) as tf.Tensor2D;
   return { logp, entropy };
 }
@@ -37,6 +38,6 @@ export function tokenLogProbs(policy: Policy, tokens: tf.Tensor2D, temperature =
   const v = policy.config.vocabSize;
   let logits: tf.Tensor3D = policy.logits(tokens.slice([0, 0], [n, t - 1]));
   if (temperature !== 1) logits = logits.div(temperature);
-  const targets = tf.oneHot(tokens.slice([0, 1], [n, t - 1]), v, 1, 0, 'float32');
+  const targets = floatOneHot(tokens.slice([0, 1], [n, t - 1]), v);
   return tf.logSoftmax(logits, -1).mul(targets).sum(-1) as tf.Tensor2D;
 }

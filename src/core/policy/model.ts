@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random/rng';
 import { constTimes, dense } from './dense';
+import { floatOneHot } from './one-hot';
 import { MASKED_LOGIT, NEVER_GENERATED } from './tokens';
 import { readBack } from './transfer';
 
@@ -278,7 +279,7 @@ function mlp(x: tf.Tensor2D, blk: BlockParams): tf.Tensor2D {
 function embed(w: PolicyWeights, tokens: tf.Tensor2D, pos0: number, vocabSize: number): tf.Tensor2D {
   const [n, t] = tokens.shape;
   const d = w.wte.shape[1]!;
-  const oneHot = tf.oneHot(tokens.reshape([n * t]), vocabSize, 1, 0, 'float32') as tf.Tensor2D;
+  const oneHot = floatOneHot(tokens.reshape([n * t]), vocabSize) as tf.Tensor2D;
   const tok = constTimes(oneHot, w.wte as tf.Tensor2D).reshape([n, t, d]);
   const pos = tf.slice(w.wpe, [pos0, 0], [t, d]);
   return tok.add(pos).reshape([n * t, d]);

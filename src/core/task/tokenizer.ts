@@ -66,14 +66,20 @@ export function decodeRollout(
 }
 
 /**
- * Warm-start corpus: `count` rows of `P + maxNew` tokens, each a training prompt, a grammar
- * sentence about its topic, `<eos>`, then padding. Row-major, deterministic in `rng`.
+ * Warm-start corpus: `count` rows of `P + maxNew` tokens, each a prompt, a grammar sentence about
+ * its topic, `<eos>`, then padding. Row-major, deterministic in `rng`. Prompts come from every
+ * topic, held-out ones included: the warm start plays the part of pretraining, which has seen the
+ * language; RL trains on the training topics only, and evaluation measures whether what RL
+ * learned carries over to prompts it never trained on. (With training topics only, a tiny model
+ * never learns to copy an unseen prompt word and every topic criterion starts near 0 on held-out
+ * prompts.)
  */
 export function buildCorpus(task: Task, rng: Rng, count: number): Int32Array {
   const width = sequenceLength(task);
   const out = new Int32Array(count * width); // zero = <pad>
+  const allTopics = [...task.topics.train, ...task.topics.heldOut];
   for (let row = 0; row < count; row++) {
-    const topic = rng.pick(task.topics.train);
+    const topic = rng.pick(allTopics);
     const words = task.generateSentence(rng, topic);
     if (words.length > task.maxNew - 1)
       throw new Error(

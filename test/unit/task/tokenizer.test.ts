@@ -75,11 +75,11 @@ describe.each(TASKS.map((t) => [t.id, t] as const))('tokenizer: %s', (_id, task)
     expect(buildCorpus(task, new Rng(11, 'corpus'), count)).toEqual(corpus);
     expect(buildCorpus(task, new Rng(12, 'corpus'), count)).not.toEqual(corpus);
 
-    const trainIds = new Set(task.topics.train.map((t) => tokenOf(task, t)));
+    const topicIds = new Set([...task.topics.train, ...task.topics.heldOut].map((t) => tokenOf(task, t)));
     for (let row = 0; row < count; row++) {
       const seq = corpus.subarray(row * width, (row + 1) * width);
       expect(seq[0]).toBe(SPECIAL.bos);
-      expect(trainIds.has(seq[1])).toBe(true);
+      expect(topicIds.has(seq[1])).toBe(true);
       expect(seq[2]).toBe(SPECIAL.sep);
       const eos = seq.indexOf(SPECIAL.eos, P);
       expect(eos).toBeGreaterThan(P); // at least one word
