@@ -4,7 +4,7 @@
  * on every built-in task x every model size, plus ablations on two benchmarks. Writes
  * docs/results.md (tables) and docs/results.json (every run's records, to redraw without rerunning).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
@@ -200,7 +200,7 @@ export async function run(argv: string[]): Promise<number> {
     results,
   });
   await mkdir(dirname(values.out), { recursive: true });
-  await writeFile(values.out, markdown);
+  await writeFile(values.out, markdown + (await keptDiscussion(values.out)));
   const jsonPath = values.out.replace(/\.md$/, '') + '.json';
   await writeFile(
     jsonPath,
@@ -209,6 +209,15 @@ export async function run(argv: string[]): Promise<number> {
   console.log(markdown);
   console.error(`written ${values.out} and ${jsonPath} (${minutes.toFixed(1)} min)`);
   return 0;
+}
+
+/** Everything from this marker on in an existing results file is written by hand and kept. */
+const DISCUSSION_MARKER = '<!-- discussion: kept when the results are regenerated -->';
+
+async function keptDiscussion(path: string): Promise<string> {
+  const old = await readFile(path, 'utf8').catch(() => '');
+  const at = old.indexOf(DISCUSSION_MARKER);
+  return at >= 0 ? `\n${old.slice(at)}` : '';
 }
 
 const signed = (x: number, digits = 3) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
