@@ -36,7 +36,15 @@ export function rubricOf(core: ExperimentCore): Rubric {
 /** Validate an experiment from any source; every problem is reported with its path. */
 export function parseExperiment(input: unknown): Parsed<Experiment> {
   const result = experimentSchema.safeParse(input);
-  if (!result.success) return { ok: false, problems: problemsOf(result.error) };
+  if (!result.success) {
+    // Report an unknown task too, even though the rest of the file failed the schema.
+    const task = isPlainObject(input) && typeof input.task === 'string' ? input.task : undefined;
+    const unknownTask =
+      task !== undefined && task.length > 0 && !TASK_IDS.includes(task)
+        ? taskProblems({ task } as ExperimentCore, '')
+        : [];
+    return { ok: false, problems: [...problemsOf(result.error), ...unknownTask] };
+  }
   const experiment = result.data;
   const problems = taskProblems(experiment, '');
   experiment.variants.forEach((variant, i) => {

@@ -1,0 +1,132 @@
+/**
+ * The headless runner end to end: a tiny run writing results and CSV, a compare table, the
+ * reduced paper grid, and the exit code 2 paths (bad file, missing file, unknown backend).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'focal-lab-runner-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const lab = (args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile('npx', ['tsx', 'src/cli/main.ts', ...args], { timeout: 240_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+
+const file = (name: string, data: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
+  return path;
+};
+
+const tiny = {
+  version: 1,
+  name: 'tiny',
+  task: 'meadow',
+  model: { size: 'small' },
+  sampling: { groupSize: 4, promptsPerStep: 2 },
+  warmStart: { steps: 10, batchSize: 8, corpusSize: 64 },
+  eval: { every: 2, samples: 2 },
+  steps: 3,
+  seeds: [1, 2],
+  variants: [
+    { name: 'static', overrides: { method: { method: 'static' } } },
+    { name: 'focal', overrides: { method: { method: 'focal' } } },
+  ],
+};
+
+describe('lab run / compare / paper', () => {
+  it('runs one configuration and writes results JSON and metrics CSV', async () => {
+    const out = join(dir, 'results.json');
+    const csv = join(dir, 'metrics.csv');
+    const { code, stdout } = await lab([
+      'run',
+      file('tiny.json', tiny),
+      '--steps',
+      '4',
+      '--seed',
+      '3',
+      '--variant',
+      'focal',
+      '--out',
+      out,
+      '--csv',
+      csv,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('rubric score');
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    expect(results.seed).toBe(3);
+    expect(results.config.method.method).toBe('focal');
+    expect(results.metrics).toHaveLength(4);
+    expect(results.evals.map((e: { step: number }) => e.step)).toEqual([0, 2, 4]);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toContain('score:topic');
+  });
+
+  it('compares every variant over every seed, and runs the reduced paper grid', async () => {
+    const base = file('tiny.json', tiny);
+    const md = join(dir, 'results.md');
+    const [compare, paper] = await Promise.all([
+      lab(['compare', base, '--jobs', '2']),
+      lab([
+        'paper',
+        '--file',
+        base,
+        '--tasks',
+        'meadow',
+        '--sizes',
+        'small',
+        '--seeds',
+        '1,2',
+        '--steps',
+        '2',
+        '--ablation-tasks',
+        'none',
+        '--jobs',
+        '1',
+        '--out',
+        md,
+      ]),
+    ]);
+    expect(compare.code).toBe(0);
+    expect(compare.stdout).toMatch(/static\s+static/);
+    expect(compare.stdout).toMatch(/focal\s+focal\s+.*\d\/2/);
+    expect(paper.code).toBe(0);
+    const table = readFileSync(md, 'utf8');
+    expect(table).toContain('| meadow |');
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    // static, gdpo, worst, focal (from the file's variants) x 2 seeds, each with its records.
+    expect(json.results.length).toBeGreaterThanOrEqual(4);
+    for (const r of json.results) expect(r.metrics).toHaveLength(2);
+  });
+
+  it('exits with 2 on a bad file, a missing file and an unknown backend', async () => {
+    const bad = file('bad.json', {
+      ...tiny,
+      task: 'nowhere',
+      steps: -1,
+      variants: [{ name: 'x', overrides: { method: { method: 'magic' } } }],
+    });
+    const [invalid, missing, backend, notJson] = await Promise.all([
+      lab(['run', bad]),
+      lab(['run', join(dir, 'missing.json')]),
+      lab(['run', file('ok.json', tiny), '--backend', 'webgpu']),
+      lab(['compare', file('broken.json', '{ "version": 1,')]),
+    ]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('steps');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file');
+    expect(backend.code).toBe(2);
+    expect(backend.stderr).toContain('unknown backend "webgpu"');
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toContain('not valid JSON');
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The trainer end to end on a tiny configuration: determinism on cpu, checkpoint and restore,
+ * no tensor growth over many steps, live edits, and failure on injected non-finite values.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../../src/core/policy/backend-node';
+import { experimentCoreSchema, type ExperimentCore } from '../../../src/core/experiment/schema';
+import { clearWarmStartCache, createTrainer } from '../../../src/core/train/trainer';
+import { NonFiniteError, type MetricRecord } from '../../../src/core/train/types';
+
+const tiny = (overrides: Record<string, unknown> = {}): ExperimentCore =>
+  experimentCoreSchema.parse({
+    task: 'meadow',
+    model: { size: 'small' },
+    sampling: { groupSize: 4, promptsPerStep: 2 },
+    warmStart: { steps: 20, batchSize: 8, corpusSize: 64 },
+    eval: { every: 0, samples: 2 },
+    steps: 10,
+    ...overrides,
+  });
+
+/** Everything but the wall-clock timings. */
+const withoutTimes = ({ msSample: _a, msScore: _b, msUpdate: _c, ...rest }: MetricRecord) => rest;
+
+async function steps(config: ExperimentCore, seed: number, count: number) {
+  const trainer = await createTrainer(config, seed);
+  const records = [];
+  for (let i = 0; i < count; i++) records.push(withoutTimes(await trainer.step()));
+  const evaluation = await trainer.evaluate();
+  trainer.dispose();
+  return { records, evaluation };
+}
+
+beforeAll(() => useBackend('cpu'));
+
+describe('trainer', () => {
+  it('gives identical metric records for the same experiment and seed on cpu', async () => {
+    const config = tiny({ method: { method: 'focal' } });
+    clearWarmStartCache();
+    const a = await steps(config, 7, 3);
+    clearWarmStartCache(); // recompute the warm start too
+    const b = await steps(config, 7, 3);
+    expect(b).toEqual(a);
+    const c = await steps(config, 8, 3);
+    expect(c.records).not.toEqual(a.records);
+  });
+
+  it('reports one record per step with the documented fields', async () => {
+    const trainer = await createTrainer(tiny(), 1);
+    const r = await trainer.step();
+    const K = trainer.criterionIds.length;
+    expect(r.step).toBe(1);
+    expect(r.criterionMeans).toHaveLength(K);
+    expect(r.effectiveWeights).toHaveLength(K);
+    expect(r.effectiveWeights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(r.saturation).toHaveLength(K);
+    for (const value of Object.values(withoutTimes(r)).flat()) expect(Number.isFinite(value)).toBe(true);
+    expect(trainer.inspect()[0].rollouts).toHaveLength(4);
+    expect(Object.keys(trainer.inspect()[0].rollouts[0].advantages).sort()).toEqual(
+      ['focal', 'gdpo', 'sa-mrpo', 'static', 'worst'].sort(),
+    );
+    trainer.dispose();
+  });
+
+  it('continues identically after a checkpoint is restored into a fresh trainer', async () => {
+    const config = tiny({ method: { method: 'focal' } });
+    const first = await createTrainer(config, 3);
+    await first.step();
+    await first.step();
+    const checkpoint = structuredClone(await first.checkpoint());
+    const continued = [withoutTimes(await first.step()), withoutTimes(await first.step())];
+    first.dispose();
+
+    const second = await createTrainer(config, 3);
+    await second.restore(checkpoint);
+    expect(second.stepIndex).toBe(2);
+    const resumed = [withoutTimes(await second.step()), withoutTimes(await second.step())];
+    second.dispose();
+    expect(resumed).toEqual(continued);
+  });
+
+  it('keeps tf.memory().numTensors flat over many steps and evaluations', async () => {
+    const trainer = await createTrainer(tiny({ sampling: { groupSize: 2, promptsPerStep: 1 } }), 2);
+    await trainer.step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 40; i++) {
+      await trainer.step();
+      if (i % 10 === 0) await trainer.evaluate();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+
+  it('applies a live weight edit at the next step boundary', async () => {
+    const trainer = await createTrainer(tiny({ method: { method: 'static' } }), 4);
+    const [first, second] = trainer.criterionIds;
+    expect(trainer.applyEdit({ criteria: [{ id: first, weight: 9 }] })).toEqual([]);
+    const r = await trainer.step();
+    expect(r.effectiveWeights[0] / r.effectiveWeights[1]).toBeCloseTo(9, 6);
+    const problems = trainer.applyEdit({
+      criteria: [
+        { id: 'nope', weight: 1 },
+        { id: second, weight: -1 },
+      ],
+    });
+    expect(problems.map((p) => p.path)).toContain('criteria.0.id');
+    expect(problems.some((p) => p.message.includes('at least 0'))).toBe(true);
+    trainer.dispose();
+  });
+
+  it('throws NonFiniteError at the injected step, before updating', async () => {
+    const trainer = await createTrainer(tiny({ debug: { injectNonFiniteAtStep: 2 } }), 5);
+    await trainer.step();
+    await expect(trainer.step()).rejects.toBeInstanceOf(NonFiniteError);
+    expect(trainer.stepIndex).toBe(1);
+    trainer.dispose();
+  });
+});
