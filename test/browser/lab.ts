@@ -5,6 +5,7 @@
 import { expect, type Page } from '@playwright/test';
 import type { TestRunInput } from '../../src/client/test-hook';
 import type { RunStatus, RunView } from '../../src/client/types';
+import type { PolicyCheckBackend, PolicyCheckResult } from './page/policy-check';
 
 /** A run small enough to warm-start and step in seconds on SwiftShader or the CPU backend. */
 export function tinyConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -78,4 +79,15 @@ export function trainerWorkers(page: Page): string[] {
     .workers()
     .map((w) => w.url())
     .filter((url) => url.includes('trainer.worker'));
+}
+
+/** Opens the policy check page (window.__policyCheck, see page/policy-check.ts). */
+export async function openPolicyCheck(page: Page): Promise<void> {
+  await page.goto('/policy-check.html');
+  await page.waitForFunction(() => window.__policyCheck !== undefined);
+}
+
+/** Warm-starts the check's policy in a fresh worker on `backend` and returns its log-probabilities. */
+export function checkPolicy(page: Page, backend: PolicyCheckBackend): Promise<PolicyCheckResult> {
+  return page.evaluate((b) => window.__policyCheck!.run(b), backend);
 }

@@ -1,4 +1,5 @@
-// Builds test/browser/page with the app's worker and wasm settings (kept in step with vite.config.ts).
+// Builds test/browser/page with the app's worker and wasm settings (kept in step with vite.config.ts):
+// index.html (the run pool and its test hook) and policy-check.html (the policy run on one backend).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -10,6 +11,17 @@ export default defineConfig({
   root: fileURLToPath(new URL('./page', import.meta.url)),
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
-  build: { target: 'es2022', outDir: TEST_DIST, emptyOutDir: true, chunkSizeWarningLimit: 4000 },
+  build: {
+    target: 'es2022',
+    outDir: TEST_DIST,
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4000,
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./page/index.html', import.meta.url)),
+        policyCheck: fileURLToPath(new URL('./page/policy-check.html', import.meta.url)),
+      },
+    },
+  },
   preview: { host: '127.0.0.1' },
 });

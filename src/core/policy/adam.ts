@@ -71,9 +71,18 @@ export function disposeAdam(opt: AdamOptimizer): void {
   opt.moments.clear();
 }
 
-/** Global L2 norm of a list of gradients, as a scalar tensor. */
+/**
+ * Global L2 norm of a list of gradients, as a scalar tensor. The squared sums are added one by one,
+ * not with `tf.addN`: TF.js 4.22's WebGPU `AddN` binds every input as a storage buffer in one
+ * shader, and with more than 7 inputs it exceeds WebGPU's default limit of 8 storage buffers per
+ * stage (the backend never raises it). The pipeline is then invalid, the whole command buffer it
+ * was batched in is dropped, and the warm start's weights turned NaN after its first step. On cpu
+ * and wasm this chain gives bit for bit what `addN` gave (both accumulate in float32, in order).
+ */
 export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
-  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+  if (grads.length === 0) return tf.scalar(0);
+  const squares = grads.map((g) => tf.sum(tf.square(g)) as tf.Scalar);
+  return tf.sqrt(squares.reduce((acc, s) => acc.add(s))) as tf.Scalar;
 }
 
 /**
