@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { resolveVariants } from '../core/experiment/resolve';
 import { useBackend } from '../core/policy/backend-node';
 import { runToEnd } from '../core/train/run';
-import { metricsToCsv } from '../core/train/csv';
+import { metricsCsv } from '../core/train/csv';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { progressBar } from './progress';
 import { formatEvalTable } from './tables';
@@ -88,7 +88,12 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`results written to ${values.out}`);
   }
   if (values.csv) {
-    await writeFile(values.csv, metricsToCsv(result.metrics, result.criterionIds));
+    await writeFile(
+      values.csv,
+      metricsCsv([
+        { ...result, spec: { id: `${variant.name}/${runSeed}`, name: variant.name, seed: runSeed, config } },
+      ]),
+    );
     console.error(`metrics written to ${values.csv}`);
   }
   return 0;

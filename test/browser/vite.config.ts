@@ -1,5 +1,6 @@
 // Builds test/browser/page with the app's worker and wasm settings (kept in step with vite.config.ts):
-// index.html (the run pool and its test hook) and policy-check.html (the policy run on one backend).
+// index.html (the run pool and its test hook), policy-check.html (the policy run on one backend) and
+// bench.html (`npm run bench -- --where browser`: RL steps per backend).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -20,6 +21,7 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('./page/index.html', import.meta.url)),
         policyCheck: fileURLToPath(new URL('./page/policy-check.html', import.meta.url)),
+        bench: fileURLToPath(new URL('./page/bench.html', import.meta.url)),
       },
     },
   },

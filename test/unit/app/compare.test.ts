@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareArms, formatMeanStd, meanStd, pairedWins } from '../../../src/app/model/compare';
+import { compareArms, formatMeanStd } from '../../../src/app/model/compare';
+import { summarise as meanStd } from '../../../src/core/experiment/compare';
 import type { EvalRecord } from '../../../src/core/train/types';
 
 const evalOf = (
@@ -17,30 +18,6 @@ const evalOf = (
 });
 
 describe('comparison statistics', () => {
-  it('computes the mean and the sample standard deviation', () => {
-    const s = meanStd([1, 2, 3, 4]);
-    expect(s.mean).toBe(2.5);
-    expect(s.std).toBeCloseTo(Math.sqrt(5 / 3), 12);
-    expect(meanStd([0.5]).std).toBeNaN();
-    expect(meanStd([]).mean).toBeNaN();
-  });
-
-  it('counts paired wins, ties and losses on shared seeds only', () => {
-    const arm = new Map([
-      [1, 0.8],
-      [2, 0.5],
-      [3, 0.6],
-      [9, 1],
-    ]);
-    const base = new Map([
-      [1, 0.7],
-      [2, 0.5],
-      [3, 0.9],
-      [4, 0.1],
-    ]);
-    expect(pairedWins(arm, base)).toEqual({ wins: 1, ties: 1, losses: 1, pairs: 3 });
-  });
-
   it('summarises arms in order of appearance against the first arm', () => {
     const rows = compareArms([
       { arm: 'static', seed: 1, latest: evalOf(0.5) },

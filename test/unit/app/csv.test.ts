@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, evalsCsv, metricsCsv, type ExportedRun } from '../../../src/app/model/csv';
+import { csvField, evalsCsv, metricsCsv, type ExportedRun } from '../../../src/core/train/csv';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
 import type { MetricRecord } from '../../../src/core/train/types';
 
@@ -30,7 +30,6 @@ const run = (id: string, name: string, criterionNames: string[], metrics: Metric
     id,
     name,
     seed: 3,
-    backend: 'cpu',
     config: experimentCoreSchema.parse({ task: 'meadow', method: { method: 'static' } }),
   },
   criterionNames,

@@ -67,7 +67,7 @@ describe('lab run / compare / paper', () => {
     expect(results.evals.map((e: { step: number }) => e.step)).toEqual([0, 2, 4]);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toContain('score:topic');
+    expect(lines[0]).toContain('score:Mentions the topic');
   });
 
   it('compares every variant over every seed, and runs the reduced paper grid', async () => {
