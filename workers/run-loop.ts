@@ -13,6 +13,7 @@ import type {
   WorkerSnapshot,
 } from './protocol';
 import { sleep, yieldToEvents } from './yield';
+import { isEvaluationStep } from '../src/core/train/schedule';
 
 function isNonFinite(error: unknown): error is Error {
   return error instanceof Error && error.name === 'NonFiniteError';
@@ -52,7 +53,11 @@ export class RunLoop {
 
   /** Reports the ready trainer and keeps a first checkpoint, so a crash is resumable from the start. */
   async begin(): Promise<void> {
-    await this.withTrainer(() => this.keepCheckpoint());
+    await this.withTrainer(async () => {
+      // The warm-started policy's evaluation is the baseline every curve is read against.
+      if (this.trainer.stepIndex === 0) this.evals.push(await this.trainer.evaluate());
+      await this.keepCheckpoint();
+    });
     this.setStatus(this.trainer.stepIndex >= this.trainer.totalSteps ? 'done' : 'ready', null);
     await this.flush({
       criterionIds: this.trainer.criterionIds,
@@ -172,7 +177,7 @@ export class RunLoop {
       this.metrics.push(await this.trainer.step());
       const step = this.trainer.stepIndex;
       const last = step >= this.trainer.totalSteps;
-      if (last || (this.evalEvery > 0 && step % this.evalEvery === 0)) {
+      if (isEvaluationStep(step, this.evalEvery, this.trainer.totalSteps)) {
         this.evals.push(await this.trainer.evaluate());
       }
       if (last || step % this.options.checkpointEvery === 0) await this.keepCheckpoint();

@@ -27,7 +27,7 @@ describe('RunLoop', () => {
     const metrics = batches.flatMap((b) => b.metrics);
     expect(metrics.map((m) => m.step)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(batches.length).toBeLessThan(25); // batched, not one message per step
-    expect(trainer.evaluations).toEqual([10, 20, 25]);
+    expect(trainer.evaluations).toEqual([0, 10, 20, 25]);
     expect(trainer.checkpoints).toEqual([0, 10, 20, 25]);
     expect(batches.flatMap((b) => (b.checkpoint ? [b.checkpoint.step] : []))).toEqual([0, 10, 20, 25]);
     expect(batches.at(-1)?.status).toBe('done');
