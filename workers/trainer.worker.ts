@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { createTrainer } from '../src/core/train/trainer';
 import type { Checkpoint, LiveEdit } from '../src/core/train/types';
+import { warmStartStore } from './warm-start-store';
 import { selectBackend, watchDeviceLoss } from './backend';
 import {
   DEFAULT_LOOP_OPTIONS,
@@ -42,6 +43,7 @@ async function boot(spec: WorkerRunSpec, options: InitOptions): Promise<RunLoop>
       lastProgress = now;
       send({ reason: `warm start ${Math.round(progress * 100)}%`, metrics: [], evals: [] });
     },
+    warmStartStore: warmStartStore(backend.name),
   });
   if (options.checkpoint) await trainer.restore(options.checkpoint);
 

@@ -403,9 +403,11 @@ export async function createTrainer(
     streams.init,
   );
   const key = warmStartKey(config, seed);
-  const cached = warmStartCache.get(key);
-  if (cached) setWeights(policy, cached);
-  else if (config.warmStart.steps > 0) {
+  const cached = warmStartCache.get(key) ?? (await hooks.warmStartStore?.get(key));
+  if (cached) {
+    setWeights(policy, cached);
+    warmStartCache.set(key, cached);
+  } else if (config.warmStart.steps > 0) {
     const corpus = buildCorpus(task, streams.corpus, config.warmStart.corpusSize);
     await warmStart(policy, corpus, {
       steps: config.warmStart.steps,
@@ -414,7 +416,9 @@ export async function createTrainer(
       rng: streams.warmstart,
       onProgress: hooks.onWarmStart ? (progress) => hooks.onWarmStart?.(progress) : undefined,
     });
-    warmStartCache.set(key, await getWeights(policy));
+    const weights = await getWeights(policy);
+    warmStartCache.set(key, weights);
+    await hooks.warmStartStore?.set(key, weights);
   }
   hooks.onWarmStart?.(1);
   const reference = clonePolicy(policy);

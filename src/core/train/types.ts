@@ -110,6 +110,14 @@ export interface RunTrainer {
 export interface TrainerHooks {
   /** Warm-start progress in [0, 1]. */
   onWarmStart?: (progress: number) => void;
+  /**
+   * A persistent store of warm-started weights (the browser keeps them in IndexedDB), keyed by
+   * task, size, seed and warm-start settings; consulted after the in-memory cache.
+   */
+  warmStartStore?: {
+    get(key: string): Promise<WeightMatrix[] | undefined>;
+    set(key: string, weights: WeightMatrix[]): Promise<void>;
+  };
 }
 
 export class NonFiniteError extends Error {
