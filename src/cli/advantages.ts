@@ -4,7 +4,7 @@
  * and prints `{"advantages", "weights", "saturation", "state"}` as one JSON line.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseCommand, usageError } from './args';
 import { computeAdvantages, validateAdvantageInput, METHODS } from '../core/reward';
 import type { Problem } from '../core/validation';
 
@@ -40,10 +40,7 @@ const FLAGS = {
 const NUMERIC = ['gamma', 'beta', 'alphaMin'] as const;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-const fail = (message: string): number => {
-  console.error(`${message}\n\nRun "npm run lab -- advantages --help" for usage.`);
-  return 2;
-};
+const fail = (message: string): number => usageError(message, 'advantages');
 
 /** A problem in the merged request, named as the user wrote it: a flag, or a path in the file. */
 const nameProblem = (file: string, p: Problem): string => {
@@ -53,32 +50,23 @@ const nameProblem = (file: string, p: Problem): string => {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        method: { type: 'string' },
-        gamma: { type: 'string' },
-        beta: { type: 'string' },
-        'alpha-min': { type: 'string' },
-        base: { type: 'string' },
-        scale: { type: 'string' },
-        norm: { type: 'string' },
-        projection: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      method: { type: 'string' },
+      gamma: { type: 'string' },
+      beta: { type: 'string' },
+      'alpha-min': { type: 'string' },
+      base: { type: 'string' },
+      scale: { type: 'string' },
+      norm: { type: 'string' },
+      projection: { type: 'string' },
+    },
+    USAGE,
+    'advantages',
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positionals.length !== 1) return fail(`expected one scores file, got ${positionals.length}`);
   if (values.method === undefined) return fail(`--method is required (one of ${METHODS.join(', ')})`);
 

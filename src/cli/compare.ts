@@ -4,13 +4,12 @@
  * wins against the strongest static aggregation.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { resolveVariants } from '../core/experiment/resolve';
 import { compareVariants, formatMeanStd, type ComparisonTable } from '../core/experiment/compare';
 import type { RunJob, RunResult } from '../core/train/run';
+import { parseCommand, usageError } from './args';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
-import { defaultProcesses, runJobsInParallel } from './parallel';
-import { progressBar } from './progress';
+import { defaultProcesses, runWithProgress } from './parallel';
 import { table } from './tables';
 
 export const USAGE = `Usage: npm run lab -- compare <experiment.json> [options]
@@ -24,10 +23,7 @@ Options:
   --out <results.json>   write every run's metric records and evaluations
 Exit code 2 on a bad file, a missing file or a bad option.`;
 
-const fail = (message: string): number => {
-  console.error(`${message}\n\nRun "npm run lab -- compare --help" for usage.`);
-  return 2;
-};
+const fail = (message: string): number => usageError(message, 'compare');
 
 export function finalsOf(results: readonly RunResult[]) {
   return results.map((r) => {
@@ -69,27 +65,19 @@ export function formatComparison(comparison: ComparisonTable): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        backend: { type: 'string' },
-        steps: { type: 'string' },
-        jobs: { type: 'string' },
-        out: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      backend: { type: 'string' },
+      steps: { type: 'string' },
+      jobs: { type: 'string' },
+      out: { type: 'string' },
+    },
+    USAGE,
+    'compare',
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positionals.length !== 1) return fail('Expected exactly one experiment file.');
   const backend = parseBackend(values.backend);
   if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
@@ -108,23 +96,8 @@ export async function run(argv: string[]): Promise<number> {
       seed,
     })),
   );
-  const totalSteps = jobs.reduce((sum, j) => sum + j.config.steps, 0);
-  const done = new Array<number>(jobs.length).fill(0);
-  const bar = progressBar(`${jobs.length} runs`);
   const started = Date.now();
-  const results = await runJobsInParallel(
-    jobs,
-    backend,
-    processes ?? defaultProcesses(jobs.length),
-    (i, step) => {
-      done[i] = step;
-      bar(
-        done.reduce((a, b) => a + b, 0),
-        totalSteps,
-      );
-    },
-  );
-  bar(totalSteps, totalSteps);
+  const results = await runWithProgress(jobs, backend, processes ?? defaultProcesses(jobs.length));
   console.log(formatComparison(compareVariants(finalsOf(results))));
   console.log(`${((Date.now() - started) / 1000).toFixed(1)} s in all`);
   if (values.out) {

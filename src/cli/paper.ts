@@ -6,7 +6,6 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
 import { resolveVariants } from '../core/experiment/resolve';
 import { compareVariants, formatMeanStd, summarise } from '../core/experiment/compare';
@@ -14,10 +13,10 @@ import type { MethodConfigInput } from '../core/reward/config';
 import { methodConfigSchema } from '../core/reward/config';
 import { TASK_IDS } from '../core/task';
 import type { RunJob, RunResult } from '../core/train/run';
+import { parseCommand, usageError } from './args';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { finalsOf } from './compare';
-import { defaultProcesses, runJobsInParallel } from './parallel';
-import { progressBar } from './progress';
+import { defaultProcesses, runWithProgress } from './parallel';
 
 export const USAGE = `Usage: npm run lab -- paper [options]
 
@@ -51,10 +50,7 @@ export const ABLATIONS: { name: string; method: MethodConfigInput }[] = [
   { name: 'worst', method: { method: 'worst' } },
 ];
 
-const fail = (message: string): number => {
-  console.error(`${message}\n\n${USAGE}`);
-  return 2;
-};
+const fail = (message: string): number => usageError(message, 'paper');
 
 function list<T extends string>(
   flag: string,
@@ -81,32 +77,25 @@ interface Cell {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        file: { type: 'string', default: 'public/experiments/paper.json' },
-        tasks: { type: 'string' },
-        sizes: { type: 'string' },
-        seeds: { type: 'string' },
-        steps: { type: 'string' },
-        'ablation-tasks': { type: 'string' },
-        'ablation-size': { type: 'string', default: 'small' },
-        backend: { type: 'string' },
-        jobs: { type: 'string' },
-        out: { type: 'string', default: 'docs/results.md' },
-      },
-    });
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      file: { type: 'string', default: 'public/experiments/paper.json' },
+      tasks: { type: 'string' },
+      sizes: { type: 'string' },
+      seeds: { type: 'string' },
+      steps: { type: 'string' },
+      'ablation-tasks': { type: 'string' },
+      'ablation-size': { type: 'string', default: 'small' },
+      backend: { type: 'string' },
+      jobs: { type: 'string' },
+      out: { type: 'string', default: 'docs/results.md' },
+    },
+    USAGE,
+    'paper',
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const tasks = list('--tasks', values.tasks, TASK_IDS, [...TASK_IDS]);
   if (typeof tasks === 'string') return fail(tasks);
   const sizes = list('--sizes', values.sizes, MODEL_SIZES, [...MODEL_SIZES]);
@@ -168,23 +157,8 @@ export async function run(argv: string[]): Promise<number> {
         });
       }
 
-  const totalSteps = jobs.reduce((sum, j) => sum + j.config.steps, 0);
-  const done = new Array<number>(jobs.length).fill(0);
-  const bar = progressBar(`${jobs.length} runs`);
   const started = Date.now();
-  const results = await runJobsInParallel(
-    jobs,
-    backend,
-    processes ?? defaultProcesses(jobs.length),
-    (i, step) => {
-      done[i] = step;
-      bar(
-        done.reduce((a, b) => a + b, 0),
-        totalSteps,
-      );
-    },
-  );
-  bar(totalSteps, totalSteps);
+  const results = await runWithProgress(jobs, backend, processes ?? defaultProcesses(jobs.length));
   const minutes = (Date.now() - started) / 60000;
 
   const markdown = renderResults({

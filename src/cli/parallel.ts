@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { RunJob, RunResult } from '../core/train/run';
 import type { CliBackend } from './experiment-file';
+import { progressBar } from './progress';
 
 export type WorkerRequest = { jobs: RunJob[]; backend: CliBackend };
 export type WorkerMessage =
@@ -66,5 +67,25 @@ export async function runJobsInParallel(
         }),
     ),
   );
+  return results;
+}
+
+/** `runJobsInParallel` with a progress bar over the steps of all jobs. */
+export async function runWithProgress(
+  jobs: readonly RunJob[],
+  backend: CliBackend,
+  processes: number,
+): Promise<RunResult[]> {
+  const totalSteps = jobs.reduce((sum, j) => sum + j.config.steps, 0);
+  const done = new Array<number>(jobs.length).fill(0);
+  const bar = progressBar(`${jobs.length} runs`);
+  const results = await runJobsInParallel(jobs, backend, processes, (i, step) => {
+    done[i] = step;
+    bar(
+      done.reduce((a, b) => a + b, 0),
+      totalSteps,
+    );
+  });
+  bar(totalSteps, totalSteps);
   return results;
 }

@@ -3,11 +3,11 @@
  * a final summary, and optional results JSON and metrics CSV.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { resolveVariants } from '../core/experiment/resolve';
 import { useBackend } from '../core/policy/backend-node';
 import { runToEnd } from '../core/train/run';
 import { metricsCsv } from '../core/train/csv';
+import { parseCommand, usageError } from './args';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { progressBar } from './progress';
 import { formatEvalTable } from './tables';
@@ -23,35 +23,24 @@ Options:
   --csv <metrics.csv>    write the metric records as CSV
 Exit code 2 on a bad file, a missing file or a bad option.`;
 
-const fail = (message: string): number => {
-  console.error(`${message}\n\nRun "npm run lab -- run --help" for usage.`);
-  return 2;
-};
+const fail = (message: string): number => usageError(message, 'run');
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        backend: { type: 'string' },
-        steps: { type: 'string' },
-        seed: { type: 'string' },
-        variant: { type: 'string' },
-        out: { type: 'string' },
-        csv: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      backend: { type: 'string' },
+      steps: { type: 'string' },
+      seed: { type: 'string' },
+      variant: { type: 'string' },
+      out: { type: 'string' },
+      csv: { type: 'string' },
+    },
+    USAGE,
+    'run',
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positionals.length !== 1) return fail('Expected exactly one experiment file.');
   const backend = parseBackend(values.backend);
   if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);

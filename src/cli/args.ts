@@ -1,0 +1,49 @@
+/**
+ * Option parsing shared by the commands: Node's `util.parseArgs`, `--help` printing the usage,
+ * and every bad option turned into a message and exit code 2.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Print a usage error; the exit code is 2. */
+export function usageError(message: string, command: string): number {
+  console.error(`${message}\n\nRun "npm run lab -- ${command} --help" for usage.`);
+  return 2;
+}
+
+/**
+ * Parsed options, or the exit code to return at once (0 after `--help`, 2 on a bad option).
+ * `help` (-h) is added to the options.
+ */
+export function parseCommand<O extends Options>(
+  argv: string[],
+  options: O,
+  usage: string,
+  command: string,
+):
+  | ReturnType<
+      typeof parseArgs<{
+        args: string[];
+        options: O & { help: { type: 'boolean'; short: 'h' } };
+        allowPositionals: true;
+        strict: true;
+      }>
+    >
+  | number {
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { ...options, help: { type: 'boolean', short: 'h' } as const },
+    });
+    if ((parsed.values as { help?: boolean }).help) {
+      console.log(usage);
+      return 0;
+    }
+    return parsed;
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error), command);
+  }
+}
