@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.FOCAL_TEST_PORT ?? 4317);
+const appPort = Number(process.env.FOCAL_APP_PORT ?? 4318);
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const args = [
   '--headless',
@@ -34,11 +35,20 @@ export default defineConfig({
       use: { launchOptions: { executablePath, args: [...args, '--enable-unsafe-webgpu'] } },
     },
   ],
-  webServer: {
-    // Serves what test/browser/run.mjs built (see test/browser/vite.config.ts).
-    command: `npx vite preview --config test/browser/vite.config.ts --port ${port} --strictPort`,
-    url: `http://127.0.0.1:${port}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      // Serves what test/browser/run.mjs built (see test/browser/vite.config.ts).
+      command: `npx vite preview --config test/browser/vite.config.ts --port ${port} --strictPort`,
+      url: `http://127.0.0.1:${port}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // The app itself (dist/, built by test/browser/run.mjs), for app.spec.ts.
+      command: `npx vite preview --port ${appPort} --strictPort`,
+      url: `http://127.0.0.1:${appPort}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
 });

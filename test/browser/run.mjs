@@ -23,4 +23,5 @@ function run(command, args) {
 }
 
 run('npx', ['vite', 'build', '--config', 'test/browser/vite.config.ts', '--logLevel', 'warn']);
+run('npx', ['vite', 'build', '--logLevel', 'warn']);
 run('npx', ['playwright', 'test', ...process.argv.slice(2)]);
