@@ -1,21 +1,47 @@
 /**
  * `npm run bench`: milliseconds per RL step (sampling, scoring, update) and rollout tokens per
- * second for the default medium preset, on the cpu and wasm backends in Node.
+ * second for the default medium preset, on the cpu and wasm backends in Node; with
+ * `--where browser|all`, also in headless Chromium (see bench-browser.ts).
  */
 import { parseArgs } from 'node:util';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
 import { useBackend } from '../core/policy/backend-node';
 import { benchConfig, benchSteps, type StepBenchResult } from '../core/train/bench';
+import {
+  benchBrowser,
+  browserProblems,
+  BROWSER_BACKENDS,
+  chromiumPresent,
+  formatBrowserReport,
+  MISSING_CHROMIUM,
+  type BrowserBackend,
+  type BrowserBenchReport,
+} from './bench-browser';
 import { BACKEND_CHOICES, parseCount, type CliBackend } from './experiment-file';
 import { table } from './tables';
 
 export const USAGE = `Usage: npm run bench -- [options]
 
 Options:
-  --backends <list>   comma-separated, from ${BACKEND_CHOICES.join(', ')} (default: cpu,wasm)
+  --where <place>     node, browser or all (default: node); the browser is headless Chromium at
+                      $CHROMIUM_PATH or /usr/bin/chromium, never downloaded
+  --backends <list>   in Node, comma-separated, from ${BACKEND_CHOICES.join(', ')} (default: cpu,wasm)
+  --browser-backends <list>
+                      in the browser, from ${BROWSER_BACKENDS.join(', ')} (default: all four)
   --sizes <list>      comma-separated, from ${MODEL_SIZES.join(', ')} (default: medium)
-  --steps <N>         timed steps per case, after 2 warm-up steps (default 8)
-  --json              print the results as JSON instead of a table`;
+  --steps <N>         timed steps per case, after the warm-up (default 8 in Node, 3 in the browser)
+  --warmup <N>        warm-up steps per case (default 2 in Node, 1 in the browser)
+  --tensor-steps <N>  browser: steps of a tiny run whose tensor count must stay flat (default 1000;
+                      0 skips)
+  --tensor-backend <b>
+                      browser: the backend of the tiny run and of the long-task check (default wasm)
+  --longtask-seconds <N>
+                      browser: seconds of training watched for main-thread long tasks (default 5;
+                      0 skips)
+  --json              print the results as JSON instead of a table
+
+In the browser it also reports the gzip size of the app's initial JavaScript (a production build)
+and fails (exit 1) if that holds TensorFlow.js or if the tiny run's tensor count grows.`;
 
 const fail = (message: string): number => {
   console.error(`${message}\n\n${USAGE}`);
@@ -35,7 +61,13 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       options: {
         help: { type: 'boolean', short: 'h' },
+        where: { type: 'string', default: 'node' },
         backends: { type: 'string', default: 'cpu,wasm' },
+        'browser-backends': { type: 'string', default: BROWSER_BACKENDS.join(',') },
+        warmup: { type: 'string' },
+        'tensor-steps': { type: 'string', default: '1000' },
+        'tensor-backend': { type: 'string', default: 'wasm' },
+        'longtask-seconds': { type: 'string', default: '5' },
         sizes: { type: 'string', default: 'medium' },
         steps: { type: 'string' },
         json: { type: 'boolean' },
@@ -55,21 +87,82 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof sizes === 'string') return fail(sizes);
   const steps = parseCount('--steps', values.steps, 1);
   if (typeof steps === 'string') return fail(steps);
+  const where = parseList('--where', values.where, ['node', 'browser', 'all'] as const);
+  if (typeof where === 'string' || where.length !== 1) return fail('--where: use node, browser or all');
+  const warmup = parseCount('--warmup', values.warmup);
+  if (typeof warmup === 'string') return fail(warmup);
+  const inNode = where[0] !== 'browser';
+  const inBrowser = where[0] !== 'node';
 
+  let browser: BrowserBenchReport | null = null;
+  if (inBrowser) {
+    const browserBackends = parseList<BrowserBackend>(
+      '--browser-backends',
+      values['browser-backends'],
+      BROWSER_BACKENDS,
+    );
+    if (typeof browserBackends === 'string') return fail(browserBackends);
+    const tensorBackend = parseList<BrowserBackend>(
+      '--tensor-backend',
+      values['tensor-backend'],
+      BROWSER_BACKENDS,
+    );
+    if (typeof tensorBackend === 'string' || tensorBackend.length !== 1)
+      return fail(`--tensor-backend: use one of ${BROWSER_BACKENDS.join(', ')}`);
+    const tensorSteps = parseCount('--tensor-steps', values['tensor-steps']);
+    if (typeof tensorSteps === 'string') return fail(tensorSteps);
+    const longTaskSeconds = parseCount('--longtask-seconds', values['longtask-seconds']);
+    if (typeof longTaskSeconds === 'string') return fail(longTaskSeconds);
+    if (!chromiumPresent()) {
+      console.error(MISSING_CHROMIUM);
+      return 2;
+    }
+    browser = await benchBrowser({
+      backends: browserBackends,
+      sizes,
+      steps: steps ?? 3,
+      warmup: warmup ?? 1,
+      tensorSteps: tensorSteps ?? 1000,
+      tensorBackend: tensorBackend[0],
+      longTaskSeconds: longTaskSeconds ?? 5,
+      log: (line) => console.error(line),
+    });
+  }
+  const results = inNode ? await benchNode(backends, sizes, steps ?? 8, warmup ?? 2) : [];
+  const problems = browser ? browserProblems(browser) : [];
+  for (const p of problems) console.error(`problem: ${p}`);
+  const code = problems.length ? 1 : 0;
+  if (values.json) {
+    console.log(
+      JSON.stringify(inBrowser ? (inNode ? { node: results, browser } : browser) : results, null, 1),
+    );
+    return code;
+  }
+  if (inNode) console.log(formatNode(results, warmup ?? 2));
+  if (browser) console.log(`${inNode ? '\n' : ''}${formatBrowserReport(browser, warmup ?? 1)}`);
+  return code;
+}
+
+async function benchNode(
+  backends: readonly CliBackend[],
+  sizes: readonly ModelSize[],
+  steps: number,
+  warmup: number,
+): Promise<StepBenchResult[]> {
   const results: StepBenchResult[] = [];
   for (const backend of backends) {
     await useBackend(backend);
     for (const size of sizes) {
       console.error(`benchmarking ${size} on ${backend} ...`);
-      results.push(await benchSteps(benchConfig(size), steps ?? 8));
+      results.push(await benchSteps(benchConfig(size), steps, warmup));
     }
   }
-  if (values.json) {
-    console.log(JSON.stringify(results, null, 1));
-    return 0;
-  }
+  return results;
+}
+
+function formatNode(results: readonly StepBenchResult[], warmup: number): string {
   const f = (x: number) => x.toFixed(1);
-  console.log(
+  const lines = [
     table(
       [
         'backend',
@@ -96,12 +189,14 @@ export async function run(argv: string[]): Promise<number> {
         String(r.tensorGrowth),
       ]),
     ),
-  );
+  ];
   const cpu = results.filter((r) => r.backend === 'cpu');
   for (const w of results.filter((r) => r.backend === 'wasm')) {
     const c = cpu.find((r) => r.size === w.size);
-    if (c) console.log(`${w.size}: wasm is ${(c.msStep / w.msStep).toFixed(1)}x faster than cpu per step`);
+    if (c) lines.push(`${w.size}: wasm is ${(c.msStep / w.msStep).toFixed(1)}x faster than cpu per step`);
   }
-  console.log('medians after 2 warm-up steps; task meadow, 8 prompts x 8 rollouts, focal, no warm start');
-  return 0;
+  lines.push(
+    `medians after ${warmup} warm-up steps; task meadow, 8 prompts x 8 rollouts, focal, no warm start`,
+  );
+  return lines.join('\n');
 }

@@ -63,7 +63,15 @@ const api: BenchApi = {
       const start = performance.now();
       for (let i = 1; i < steps; i++) await trainer.step();
       const msPerStep = (performance.now() - start) / Math.max(1, steps - 1);
-      return { requested, backend: name, fallbacks, afterFirst, afterLast: tf.memory().numTensors, steps, msPerStep };
+      return {
+        requested,
+        backend: name,
+        fallbacks,
+        afterFirst,
+        afterLast: tf.memory().numTensors,
+        steps,
+        msPerStep,
+      };
     } finally {
       trainer.dispose();
     }
