@@ -47,3 +47,14 @@ export function parseCommand<O extends Options>(
     return usageError(error instanceof Error ? error.message : String(error), command);
   }
 }
+
+/** A comma-separated list of allowed values, or a message naming the flag and the bad value. */
+export function parseList<T extends string>(
+  flag: string,
+  value: string,
+  allowed: readonly T[],
+): T[] | string {
+  const items = value.split(',').map((s) => s.trim());
+  const bad = items.find((s) => !(allowed as readonly string[]).includes(s));
+  return bad === undefined ? (items as T[]) : `${flag}: unknown value "${bad}"; use ${allowed.join(', ')}`;
+}

@@ -3,7 +3,7 @@
  * second for the default medium preset, on the cpu and wasm backends in Node; with
  * `--where browser|all`, also in headless Chromium (see bench-browser.ts).
  */
-import { parseArgs } from 'node:util';
+import { parseCommand, parseList, usageError } from './args';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
 import { useBackend } from '../core/policy/backend-node';
 import { benchConfig, benchSteps, type StepBenchResult } from '../core/train/bench';
@@ -43,44 +43,28 @@ Options:
 In the browser it also reports the gzip size of the app's initial JavaScript (a production build)
 and fails (exit 1) if that holds TensorFlow.js or if the tiny run's tensor count grows.`;
 
-const fail = (message: string): number => {
-  console.error(`${message}\n\n${USAGE}`);
-  return 2;
-};
-
-function parseList<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] | string {
-  const items = value.split(',').map((s) => s.trim());
-  const bad = items.find((s) => !(allowed as readonly string[]).includes(s));
-  return bad === undefined ? (items as T[]) : `${flag}: unknown value "${bad}"; use ${allowed.join(', ')}`;
-}
+const fail = (message: string): number => usageError(message, 'bench');
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        where: { type: 'string', default: 'node' },
-        backends: { type: 'string', default: 'cpu,wasm' },
-        'browser-backends': { type: 'string', default: BROWSER_BACKENDS.join(',') },
-        warmup: { type: 'string' },
-        'tensor-steps': { type: 'string', default: '1000' },
-        'tensor-backend': { type: 'string', default: 'wasm' },
-        'longtask-seconds': { type: 'string', default: '5' },
-        sizes: { type: 'string', default: 'medium' },
-        steps: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      where: { type: 'string', default: 'node' },
+      backends: { type: 'string', default: 'cpu,wasm' },
+      'browser-backends': { type: 'string', default: BROWSER_BACKENDS.join(',') },
+      warmup: { type: 'string' },
+      'tensor-steps': { type: 'string', default: '1000' },
+      'tensor-backend': { type: 'string', default: 'wasm' },
+      'longtask-seconds': { type: 'string', default: '5' },
+      sizes: { type: 'string', default: 'medium' },
+      steps: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    USAGE,
+    'bench',
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const backends = parseList<CliBackend>('--backends', values.backends, BACKEND_CHOICES);
   if (typeof backends === 'string') return fail(backends);
   const sizes = parseList<ModelSize>('--sizes', values.sizes, MODEL_SIZES);

@@ -13,7 +13,7 @@ import type { MethodConfigInput } from '../core/reward/config';
 import { methodConfigSchema } from '../core/reward/config';
 import { TASK_IDS } from '../core/task';
 import type { RunJob, RunResult } from '../core/train/run';
-import { parseCommand, usageError } from './args';
+import { parseCommand, parseList, usageError } from './args';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { finalsOf } from './compare';
 import { defaultProcesses, runWithProgress } from './parallel';
@@ -60,9 +60,7 @@ function list<T extends string>(
 ): T[] | string {
   if (value === undefined) return fallback;
   if (value === 'none') return [];
-  const items = value.split(',').map((s) => s.trim());
-  const bad = items.find((s) => !(allowed as readonly string[]).includes(s));
-  return bad === undefined ? (items as T[]) : `${flag}: unknown value "${bad}"; use ${allowed.join(', ')}`;
+  return parseList(flag, value, allowed);
 }
 
 interface Cell {
