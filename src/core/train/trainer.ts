@@ -97,12 +97,26 @@ class Trainer implements RunTrainer {
     this.compiled = compileRubric(state.rubric, task.lexicon);
   }
 
+  /**
+   * Every criterion of the run's rubric, in rubric order, enabled or not: per-criterion vectors in
+   * records keep these positions for the whole run, so switching a criterion off mid-run leaves a
+   * gap (NaN) in its series instead of shifting the others.
+   */
   get criterionIds(): string[] {
-    return [...this.compiled.ids];
+    return this.state.rubric.criteria.map((c) => c.id);
   }
 
   get criterionNames(): string[] {
-    return this.compiled.criteria.map((c) => c.name);
+    return this.state.rubric.criteria.map((c) => c.name);
+  }
+
+  /** A vector over the enabled criteria, spread over every criterion of the rubric (NaN when off). */
+  private spread(values: ArrayLike<number>): number[] {
+    const index = new Map(this.compiled.ids.map((id, k) => [id, k]));
+    return this.state.rubric.criteria.map((c) => {
+      const k = index.get(c.id);
+      return k === undefined ? Number.NaN : values[k];
+    });
   }
 
   get stepIndex(): number {
@@ -262,9 +276,9 @@ class Trainer implements RunTrainer {
     for (const d of decoded) words += d.words.length;
     return {
       step: stepNumber,
-      criterionMeans: summary.criterionMeans,
-      effectiveWeights: aggregate.weights,
-      saturation: aggregate.saturation,
+      criterionMeans: this.spread(summary.criterionMeans),
+      effectiveWeights: this.spread(aggregate.weights),
+      saturation: this.spread(aggregate.saturation),
       rubricScore: summary.rubricScore,
       worstScore: summary.worstScore,
       allPassRate: summary.allPassRate,
@@ -316,7 +330,7 @@ class Trainer implements RunTrainer {
         for (const method of METHODS) advantages[method] = byMethod[method][n];
         rollouts.push({
           text: decoded[n].text,
-          scores: Array.from(judged.subarray(n * K, (n + 1) * K)),
+          scores: this.spread(judged.subarray(n * K, (n + 1) * K)),
           advantages,
         });
       }
@@ -334,7 +348,12 @@ class Trainer implements RunTrainer {
     const decoded = this.decode(rollouts, topics, samples);
     const exact = this.compiled.scoreBatch(decoded);
     const summary = summariseScores(exact, decoded.length, this.compiled.ids.length, this.compiled.weights);
-    return { step: this.state.step, ...summary, samples: decoded.length };
+    return {
+      step: this.state.step,
+      ...summary,
+      criterionMeans: this.spread(summary.criterionMeans),
+      samples: decoded.length,
+    };
   }
 
   inspect(): InspectedGroup[] {

@@ -8,7 +8,11 @@ import type { Judge } from '../rubric/schema';
 
 export interface MetricRecord {
   step: number;
-  /** Mean observed (judged) score per enabled criterion, in rubric order. */
+  /**
+   * Per-criterion vectors below have one entry per criterion of the run's rubric, in rubric order
+   * (`RunTrainer.criterionIds`); a criterion switched off has NaN there.
+   */
+  /** Mean observed (judged) score per criterion. */
   criterionMeans: number[];
   /** The aggregator's effective weights (focal: the coefficients alpha). */
   effectiveWeights: number[];

@@ -109,6 +109,20 @@ describe('trainer', () => {
     trainer.dispose();
   });
 
+  it('keeps per-criterion positions when a criterion is switched off mid-run', async () => {
+    const trainer = await createTrainer(tiny({ method: { method: 'gdpo' } }), 6);
+    const ids = trainer.criterionIds;
+    await trainer.step();
+    expect(trainer.applyEdit({ criteria: [{ id: ids[1], enabled: false }] })).toEqual([]);
+    const r = await trainer.step();
+    expect(trainer.criterionIds).toEqual(ids);
+    expect(r.criterionMeans).toHaveLength(ids.length);
+    expect(r.effectiveWeights[1]).toBeNaN();
+    expect(r.effectiveWeights[0] + r.effectiveWeights[2]).toBeCloseTo(1, 9);
+    expect((await trainer.evaluate()).criterionMeans[1]).toBeNaN();
+    trainer.dispose();
+  });
+
   it('throws NonFiniteError at the injected step, before updating', async () => {
     const trainer = await createTrainer(tiny({ debug: { injectNonFiniteAtStep: 2 } }), 5);
     await trainer.step();
