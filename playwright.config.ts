@@ -1,16 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './test/browser/chromium';
 
 const port = Number(process.env.FOCAL_TEST_PORT ?? 4317);
 const appPort = Number(process.env.FOCAL_APP_PORT ?? 4318);
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const args = [
-  '--headless',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const executablePath = CHROMIUM_PATH;
+const args = CHROMIUM_ARGS;
 
 export default defineConfig({
   testDir: 'test/browser',
@@ -32,7 +26,7 @@ export default defineConfig({
     {
       name: 'webgpu',
       testMatch: 'webgpu.spec.ts',
-      use: { launchOptions: { executablePath, args: [...args, '--enable-unsafe-webgpu'] } },
+      use: { launchOptions: { executablePath, args: WEBGPU_ARGS } },
     },
   ],
   webServer: [

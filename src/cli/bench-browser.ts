@@ -17,20 +17,10 @@ import type { ModelSize } from '../core/experiment/schema';
 import type { TestRunInput } from '../client/test-hook';
 import type { BenchBackend, BenchStepsResult, BenchTensorsResult } from '../../test/browser/page/bench';
 import { table } from './tables';
+import { CHROMIUM_PATH, WEBGPU_ARGS as CHROMIUM_ARGS } from '../../test/browser/chromium';
 
 export const BROWSER_BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const satisfies readonly BenchBackend[];
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-];
 
 export const MISSING_CHROMIUM = `Chromium not found at ${CHROMIUM_PATH}. Install it with \`apt-get update && apt-get install -y chromium\`, or set CHROMIUM_PATH to a Chromium binary. (The benchmark never downloads a browser.)`;
 
