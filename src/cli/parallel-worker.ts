@@ -1,4 +1,4 @@
-/** A child process of `runJobsInParallel`: runs its jobs in order and reports over IPC. */
+/** A child process of `runJobsInParallel`: runs the bundles it is handed and reports over IPC. */
 import { useBackend } from '../core/policy/backend-node';
 import { runToEnd } from '../core/train/run';
 import type { WorkerMessage, WorkerRequest } from './parallel';
@@ -6,12 +6,14 @@ import type { WorkerMessage, WorkerRequest } from './parallel';
 const send = (message: WorkerMessage) =>
   new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
 
-process.once('message', async (request: WorkerRequest) => {
-  await useBackend(request.backend);
-  for (const [index, job] of request.jobs.entries()) {
+async function runBundle(
+  jobs: Extract<WorkerRequest, { type: 'bundle' }>['jobs'],
+  backend: string,
+): Promise<void> {
+  for (const { index, job } of jobs) {
     try {
       let lastSent = 0;
-      const result = await runToEnd(job, request.backend, (record) => {
+      const result = await runToEnd(job, backend, (record) => {
         if (record.step - lastSent >= 5) {
           lastSent = record.step;
           void send({ type: 'step', index, step: record.step });
@@ -23,5 +25,17 @@ process.once('message', async (request: WorkerRequest) => {
       process.exit(1);
     }
   }
-  process.exit(0);
+}
+
+let backend = 'wasm';
+// Messages are handled one at a time: the parent sends the next bundle only after "idle".
+process.on('message', (request: WorkerRequest) => {
+  void (async () => {
+    if (request.type === 'init') {
+      await useBackend(request.backend);
+      backend = request.backend;
+    } else if (request.type === 'bundle') await runBundle(request.jobs, backend);
+    else process.exit(0);
+    await send({ type: 'idle' });
+  })();
 });

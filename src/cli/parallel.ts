@@ -1,6 +1,7 @@
 /**
  * Running many jobs over several Node processes (one per core by default). Jobs that share a
- * warm start (task, size, seed) go to the same process, so each warm start is computed once.
+ * warm start (task, size, seed) go to the same process as one bundle, so each warm start is
+ * computed once; bundles are handed out from one queue as processes become idle.
  */
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -9,35 +10,50 @@ import type { RunJob, RunResult } from '../core/train/run';
 import type { CliBackend } from './experiment-file';
 import { progressBar } from './progress';
 
-export type WorkerRequest = { jobs: RunJob[]; backend: CliBackend };
+/** Parent -> child: the backend once, then one bundle of jobs at a time, then the end. */
+export type WorkerRequest =
+  | { type: 'init'; backend: CliBackend }
+  | { type: 'bundle'; jobs: { index: number; job: RunJob }[] }
+  | { type: 'end' };
+/** Child -> parent, with the job's index in the whole list; `idle` asks for the next bundle. */
 export type WorkerMessage =
   | { type: 'step'; index: number; step: number }
   | { type: 'result'; index: number; result: RunResult }
-  | { type: 'error'; index: number; message: string };
+  | { type: 'error'; index: number; message: string }
+  | { type: 'idle' };
 
 export function defaultProcesses(jobCount: number): number {
   return Math.max(1, Math.min(cpus().length, jobCount));
 }
 
-/** Split jobs into `parts` lists, keeping jobs with the same warm start together, balanced by steps. */
-export function partitionJobs(jobs: readonly RunJob[], parts: number): number[][] {
+/** Relative cost of one RL step per policy size (wasm medians of `npm run bench`: 114, 333, 798 ms). */
+const STEP_COST: Record<RunJob['config']['model']['size'], number> = { small: 1, medium: 3, large: 7 };
+
+/** Relative cost of a bundle: every job's RL steps, and its one warm start (a warm-start step costs about a fifth of an RL step). */
+function bundleCost(jobs: readonly RunJob[], indices: readonly number[]): number {
+  const first = jobs[indices[0]].config;
+  const steps = indices.reduce((sum, i) => sum + jobs[i].config.steps, 0);
+  return STEP_COST[first.model.size] * (steps + first.warmStart.steps / 5);
+}
+
+/**
+ * Jobs grouped by warm start (task, size, seed, settings), so that a process computes each warm
+ * start once; bundles in decreasing cost, so that a queue served by idle processes balances well
+ * (longest first).
+ */
+export function bundleJobs(jobs: readonly RunJob[]): number[][] {
   const byWarmStart = new Map<string, number[]>();
   jobs.forEach((job, i) => {
     const key = JSON.stringify([job.config.task, job.config.model.size, job.seed, job.config.warmStart]);
     byWarmStart.set(key, [...(byWarmStart.get(key) ?? []), i]);
   });
-  const cost = (indices: number[]) => indices.reduce((sum, i) => sum + jobs[i].config.steps, 0);
-  const bundles = [...byWarmStart.values()].sort((a, b) => cost(b) - cost(a));
-  const out: number[][] = Array.from({ length: parts }, () => []);
-  const load = new Array<number>(parts).fill(0);
-  for (const bundle of bundles) {
-    const target = load.indexOf(Math.min(...load));
-    out[target].push(...bundle);
-    load[target] += cost(bundle);
-  }
-  return out.filter((list) => list.length > 0);
+  return [...byWarmStart.values()].sort((a, b) => bundleCost(jobs, b) - bundleCost(jobs, a));
 }
 
+/**
+ * Run every job over `processes` child processes fed from one queue of bundles: a process that
+ * finishes its bundle takes the next, so no core idles while work remains.
+ */
 export async function runJobsInParallel(
   jobs: readonly RunJob[],
   backend: CliBackend,
@@ -46,24 +62,35 @@ export async function runJobsInParallel(
 ): Promise<RunResult[]> {
   const results = new Array<RunResult>(jobs.length);
   const workerPath = fileURLToPath(new URL('./parallel-worker.ts', import.meta.url));
-  const lists = partitionJobs(jobs, processes);
+  const queue = bundleJobs(jobs);
+  const count = Math.max(1, Math.min(processes, queue.length));
   await Promise.all(
-    lists.map(
-      (indices) =>
+    Array.from(
+      { length: count },
+      () =>
         new Promise<void>((resolve, reject) => {
           const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          const request = (message: WorkerRequest) => child.send(message);
           child.on('message', (message: WorkerMessage) => {
-            const index = indices[message.index];
-            if (message.type === 'step') onStep?.(index, message.step);
-            else if (message.type === 'result') results[index] = message.result;
-            else reject(new Error(`job ${jobs[index].variant} seed ${jobs[index].seed}: ${message.message}`));
+            if (message.type === 'idle') {
+              const bundle = queue.shift();
+              request(
+                bundle
+                  ? { type: 'bundle', jobs: bundle.map((index) => ({ index, job: jobs[index] })) }
+                  : { type: 'end' },
+              );
+            } else if (message.type === 'step') onStep?.(message.index, message.step);
+            else if (message.type === 'result') results[message.index] = message.result;
+            else {
+              const job = jobs[message.index];
+              reject(new Error(`job ${job.variant} seed ${job.seed}: ${message.message}`));
+            }
           });
           child.on('error', reject);
           child.on('exit', (code) =>
             code === 0 ? resolve() : reject(new Error(`a worker process exited with code ${code}`)),
           );
-          const request: WorkerRequest = { jobs: indices.map((i) => jobs[i]), backend };
-          child.send(request);
+          request({ type: 'init', backend });
         }),
     ),
   );
