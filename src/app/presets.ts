@@ -21,17 +21,20 @@ export const PRESETS: readonly Preset[] = [
     id: 'polarisation',
     title: 'Reward polarisation: static vs focal',
     explanation:
-      'Meadow task: mentioning the topic is easy, ending on a rhyme of it is hard. Under the static sum ' +
-      'the topic criterion races to 100% while the rhyme stays low; under focal the lagging rhyme is lifted ' +
-      'and the effective-weight chart shows the effort moving to it. Pause and single-step to see, in the ' +
-      'rollout inspector, how each aggregator turns the same scores into advantages.',
+      'Kitchen task, seven criteria. Most of them saturate within a few dozen steps; "something warm or hot" ' +
+      '(weight 0.5) starts near 12%. Under the static sum the saturated criteria race to 100% while "warm" ' +
+      'often stays low (0.00 in all three seeds of the small policy in docs/results.md); under focal it is ' +
+      'lifted (0.94), and the effective-weight chart shows the effort moving to it as the others saturate. ' +
+      'Pause and single-step to see, in the rollout inspector, how each aggregator turns the same scores ' +
+      'into advantages.',
     experiment: {
       version: 1,
       name: 'Reward polarisation: static vs focal',
-      task: 'meadow',
+      task: 'kitchen',
       model: { size: 'small' },
       method: { method: 'focal' },
-      steps: 120,
+      sampling: { promptsPerStep: 4 },
+      steps: 80,
       seeds: [1],
       variants: compare('static', 'focal'),
     },
