@@ -37,6 +37,8 @@ export class RunLoop {
   private statusChanged = false;
   private lastFlush = 0;
   private lastCheckpoint: Checkpoint | null = null;
+  private sentCriteria: string | undefined;
+  private criteriaChanged = false;
 
   constructor(
     private readonly trainer: RunTrainer,
@@ -59,6 +61,7 @@ export class RunLoop {
       await this.keepCheckpoint();
     });
     this.setStatus(this.trainer.stepIndex >= this.trainer.totalSteps ? 'done' : 'ready', null);
+    this.noteCriteria();
     await this.flush({
       criterionIds: this.trainer.criterionIds,
       criterionNames: this.trainer.criterionNames,
@@ -175,6 +178,7 @@ export class RunLoop {
     }
     try {
       this.metrics.push(await this.trainer.step());
+      this.noteCriteria();
       const step = this.trainer.stepIndex;
       const last = step >= this.trainer.totalSteps;
       if (isEvaluationStep(step, this.evalEvery, this.trainer.totalSteps)) {
@@ -210,8 +214,23 @@ export class RunLoop {
     if (due) void this.flush();
   }
 
+  /** A live rubric edit may add criteria: their ids and names go out with the next batch. */
+  private noteCriteria(): void {
+    const key = JSON.stringify([this.trainer.criterionIds, this.trainer.criterionNames]);
+    if (this.sentCriteria !== undefined && key !== this.sentCriteria) this.criteriaChanged = true;
+    this.sentCriteria = key;
+  }
+
   /** Sends everything pending; resolves when the main thread has taken it. */
   private flush(extra: Partial<RunBatch> = {}): Promise<void> {
+    if (this.criteriaChanged) {
+      extra = {
+        criterionIds: this.trainer.criterionIds,
+        criterionNames: this.trainer.criterionNames,
+        ...extra,
+      };
+      this.criteriaChanged = false;
+    }
     const update: RunBatch = {
       ...extra,
       metrics: this.metrics,

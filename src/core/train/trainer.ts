@@ -64,8 +64,24 @@ function warmStartKey(config: ExperimentCore, seed: number): string {
   return JSON.stringify([config.task, config.model.size, seed, config.warmStart]);
 }
 
+/** A criterion's place in the run's per-criterion vectors (see `criterionIds`). */
+interface Position {
+  id: string;
+  name: string;
+}
+
+/** Positions after a rubric change: existing ids keep theirs (with the latest name), new ids are appended. */
+function positionsAfter(positions: readonly Position[], rubric: Rubric): Position[] {
+  const names = new Map(rubric.criteria.map((c) => [c.id, c.name]));
+  const next = positions.map((p) => ({ id: p.id, name: names.get(p.id) ?? p.name }));
+  for (const c of rubric.criteria)
+    if (!next.some((p) => p.id === c.id)) next.push({ id: c.id, name: c.name });
+  return next;
+}
+
 interface TrainerState {
   step: number;
+  positions: Position[];
   /** Position in the shuffled training topics. */
   promptCursor: number;
   promptOrder: string[];
@@ -98,23 +114,24 @@ class Trainer implements RunTrainer {
   }
 
   /**
-   * Every criterion of the run's rubric, in rubric order, enabled or not: per-criterion vectors in
-   * records keep these positions for the whole run, so switching a criterion off mid-run leaves a
-   * gap (NaN) in its series instead of shifting the others.
+   * Every criterion the run has had, in order of first appearance (the rubric's order at the start,
+   * then criteria added live), enabled or not: per-criterion vectors in records keep these
+   * positions for the whole run, so switching a criterion off or removing it leaves a gap (NaN) in
+   * its series instead of shifting the others onto its label.
    */
   get criterionIds(): string[] {
-    return this.state.rubric.criteria.map((c) => c.id);
+    return this.state.positions.map((p) => p.id);
   }
 
   get criterionNames(): string[] {
-    return this.state.rubric.criteria.map((c) => c.name);
+    return this.state.positions.map((p) => p.name);
   }
 
-  /** A vector over the enabled criteria, spread over every criterion of the rubric (NaN when off). */
+  /** A vector over the enabled criteria, spread over every position (NaN where off or removed). */
   private spread(values: ArrayLike<number>): number[] {
     const index = new Map(this.compiled.ids.map((id, k) => [id, k]));
-    return this.state.rubric.criteria.map((c) => {
-      const k = index.get(c.id);
+    return this.state.positions.map((p) => {
+      const k = index.get(p.id);
       return k === undefined ? Number.NaN : values[k];
     });
   }
@@ -135,8 +152,16 @@ class Trainer implements RunTrainer {
 
   /** The rubric, method and learning rate an edit would give; problems if any part is invalid. */
   private resolveEdit(edit: LiveEdit, state: TrainerState): { problems: Problem[]; next?: TrainerState } {
-    const rubric = structuredClone(state.rubric);
     const problems: Problem[] = [];
+    let rubric = structuredClone(state.rubric);
+    if (edit.rubric !== undefined) {
+      const replaced = rubricSchema.safeParse(edit.rubric);
+      if (!replaced.success) {
+        problems.push(...problemsOf(replaced.error).map((p) => ({ ...p, path: `rubric.${p.path}` })));
+        return { problems };
+      }
+      rubric = replaced.data;
+    }
     for (const [i, change] of (edit.criteria ?? []).entries()) {
       const criterion = rubric.criteria.find((c) => c.id === change.id);
       if (!criterion) {
@@ -168,7 +193,16 @@ class Trainer implements RunTrainer {
     if (edit.lr !== undefined && !(Number.isFinite(edit.lr) && edit.lr > 0 && edit.lr <= 1))
       problems.push({ path: 'lr', message: 'must be a number in (0, 1]' });
     if (problems.length || !parsedRubric.success) return { problems };
-    return { problems, next: { ...state, rubric: parsedRubric.data, method, lr: edit.lr ?? state.lr } };
+    return {
+      problems,
+      next: {
+        ...state,
+        rubric: parsedRubric.data,
+        positions: positionsAfter(state.positions, parsedRubric.data),
+        method,
+        lr: edit.lr ?? state.lr,
+      },
+    };
   }
 
   /** Apply queued edits at the step boundary. */
@@ -448,6 +482,7 @@ export async function createTrainer(
     promptOrder: streams.prompts.shuffle(task.topics.train),
     focalState: null,
     rubric,
+    positions: positionsAfter([], rubric),
     method: config.method,
     lr: config.optim.lr,
   };

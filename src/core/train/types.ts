@@ -71,6 +71,12 @@ export interface WeightMatrix {
 
 /** Edits that take effect at the next step boundary of a running run. */
 export interface LiveEdit {
+  /**
+   * The whole new rubric (criteria added, removed or changed), validated by the rubric schema.
+   * Applied before `criteria`. Criteria keep their positions in records by id; a new criterion is
+   * appended, a removed one reads NaN from then on.
+   */
+  rubric?: unknown;
   criteria?: { id: string; weight?: number; enabled?: boolean; judge?: Judge; params?: unknown }[];
   method?: unknown;
   lr?: number;

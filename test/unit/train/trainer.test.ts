@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../src/core/policy/backend-node';
 import { experimentCoreSchema, type ExperimentCore } from '../../../src/core/experiment/schema';
+import { rubricOf } from '../../../src/core/experiment/resolve';
 import { clearWarmStartCache, createTrainer } from '../../../src/core/train/trainer';
 import { NonFiniteError, type MetricRecord } from '../../../src/core/train/types';
 
@@ -120,6 +121,32 @@ describe('trainer', () => {
     expect(r.effectiveWeights[1]).toBeNaN();
     expect(r.effectiveWeights[0] + r.effectiveWeights[2]).toBeCloseTo(1, 9);
     expect((await trainer.evaluate()).criterionMeans[1]).toBeNaN();
+    trainer.dispose();
+  });
+
+  it('takes a whole new rubric live: added criteria are appended, removed ones read NaN', async () => {
+    const config = tiny({ method: { method: 'focal' } });
+    const trainer = await createTrainer(config, 9);
+    const before = trainer.criterionIds;
+    await trainer.step();
+    const rubric = structuredClone(rubricOf(config));
+    rubric.criteria.splice(0, 1); // remove the first criterion
+    rubric.criteria.push({
+      id: 'short',
+      name: 'At most five words',
+      params: { kind: 'length', min: 1, max: 5, tolerance: 2 },
+      weight: 1,
+      enabled: true,
+      judge: { fp: 0, fn: 0 },
+    });
+    expect(trainer.applyEdit({ rubric })).toEqual([]);
+    const r = await trainer.step();
+    expect(trainer.criterionIds).toEqual([...before, 'short']);
+    expect(trainer.criterionNames.at(-1)).toBe('At most five words');
+    expect(r.criterionMeans).toHaveLength(before.length + 1);
+    expect(r.criterionMeans[0]).toBeNaN();
+    expect(Number.isFinite(r.criterionMeans.at(-1))).toBe(true);
+    expect(trainer.applyEdit({ rubric: { criteria: [] } }).map((p) => p.path)).toContain('rubric.criteria');
     trainer.dispose();
   });
 
