@@ -134,6 +134,33 @@ export class RunPool implements RunCommands {
     this.pump();
   }
 
+  /**
+   * Registers a run that has no worker (one restored from storage) with its records and last
+   * checkpoint, so that `resume` can continue it. Live statuses become 'stopped'; nothing starts.
+   */
+  adopt(view: RunView, checkpoint: Checkpoint | null): void {
+    const id = view.spec.id;
+    if (this.runs.has(id)) throw new Error(`a run with id "${id}" already exists`);
+    const idle: readonly RunStatus[] = [...IDLE, 'paused'];
+    this.runs.set(id, {
+      view: {
+        ...view,
+        status: idle.includes(view.status) ? view.status : 'stopped',
+        checkpointStep: checkpoint?.step ?? null,
+      },
+      handle: null,
+      generation: 0,
+      checkpoint,
+      speed: null,
+      autoStart: false,
+      restoreFrom: null,
+      edits: [],
+      snapshotRequest: 0,
+      lastSnapshot: null,
+    });
+    this.touch(id);
+  }
+
   setMaxWorkers(n: number): void {
     this.cap = Math.max(1, Math.floor(n));
     this.pump();

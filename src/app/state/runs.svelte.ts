@@ -9,10 +9,12 @@ import type { BackendChoice } from '../../core/experiment/schema';
 import type { LiveEdit } from '../../core/train/types';
 import type { PlannedRun } from '../model/launch';
 import { fromSavedRun, type SavedRun } from '../model/saved-run';
-import { deleteRun, loadRuns, RunSaver } from './persist';
+import { deleteRun, loadCheckpoint, loadRuns, RunSaver } from './persist';
 import type { RunPoolPort } from './pool-port';
 
 export const LIVE_STATUSES: readonly RunStatus[] = ['queued', 'starting', 'ready', 'running', 'paused'];
+/** Statuses from which a restored run with a checkpoint can be resumed. */
+export const RESUMABLE_STATUSES: readonly RunStatus[] = ['stopped', 'paused', 'failed'];
 export const STEPPING_STATUSES: readonly RunStatus[] = ['ready', 'running', 'paused'];
 
 export const SPEEDS: readonly { label: string; speed: Speed }[] = [
@@ -59,10 +61,10 @@ export class RunsState {
       this.live = [...views];
       for (const view of views) {
         // Save when something a reload should keep has changed.
-        const key = `${view.status}|${view.metrics.length}|${view.evals.length}|${view.reason}`;
+        const key = `${view.status}|${view.metrics.length}|${view.evals.length}|${view.reason}|${view.checkpointStep}`;
         if (this.#lastSaved[view.spec.id] !== key) {
           this.#lastSaved[view.spec.id] = key;
-          this.#saver.schedule(view);
+          this.#saver.schedule(view, pool.checkpointOf(view.spec.id));
         }
       }
     });
@@ -70,21 +72,64 @@ export class RunsState {
 
   async restore(): Promise<void> {
     try {
-      const { runs, skipped } = await loadRuns();
-      this.addRestored(runs);
+      const { runs, skipped, checkpointSteps } = await loadRuns();
+      this.addRestored(runs, checkpointSteps);
       if (skipped > 0) this.notice = `${skipped} saved run(s) in this browser were damaged and were skipped.`;
     } catch (e) {
       this.notice = `Saved runs could not be read from this browser: ${(e as Error).message}`;
     }
   }
 
-  addRestored(runs: readonly SavedRun[]): void {
+  /** `checkpointSteps`: steps of the checkpoints saved in this browser, by run id (none for imports). */
+  addRestored(runs: readonly SavedRun[], checkpointSteps?: ReadonlyMap<string, number>): void {
     const known = this.all.map((r) => r.spec.id);
     const fresh = runs.filter(
       (r, i) => !known.includes(r.spec.id) && runs.findIndex((o) => o.spec.id === r.spec.id) === i,
     );
-    for (const r of fresh) this.#saver.remember(r);
-    this.restored = [...this.restored, ...fresh.map(fromSavedRun)];
+    for (const r of fresh) this.#saver.remember(r, checkpointSteps?.get(r.spec.id) ?? null);
+    this.restored = [
+      ...this.restored,
+      ...fresh.map((r) => ({ ...fromSavedRun(r), checkpointStep: checkpointSteps?.get(r.spec.id) ?? null })),
+    ];
+  }
+
+  /** A restored run that can continue from its saved checkpoint (not finished, not live). */
+  canResumeRestored(view: RunView): boolean {
+    return (
+      !this.isLive(view.spec.id) &&
+      view.checkpointStep !== null &&
+      view.checkpointStep < view.spec.config.steps &&
+      RESUMABLE_STATUSES.includes(view.status)
+    );
+  }
+
+  /**
+   * Loads a restored run's checkpoint from this browser and hands the run back to the pool, which
+   * continues it from the checkpoint step (records after it are dropped, as on any resume).
+   */
+  async resumeRestored(view: RunView): Promise<void> {
+    const id = view.spec.id;
+    if (!this.canResumeRestored(view)) return;
+    let checkpoint;
+    try {
+      checkpoint = await loadCheckpoint(id);
+    } catch (e) {
+      this.notice = `The checkpoint of “${view.spec.name}” could not be read: ${(e as Error).message}`;
+      return;
+    }
+    if (!checkpoint) {
+      this.notice = `“${view.spec.name}” has no saved checkpoint any more; rerun it instead.`;
+      this.restored = this.restored.map((r) => (r.spec.id === id ? { ...r, checkpointStep: null } : r));
+      return;
+    }
+    // The run may have been removed or resumed while the checkpoint was read.
+    const current = this.restored.find((r) => r.spec.id === id);
+    if (!current || this.isLive(id)) return;
+    this.pool.adopt(current, checkpoint);
+    this.pool.setSpeed(id, SPEEDS[this.speedIndex].speed);
+    this.pool.resume(id);
+    this.restored = this.restored.filter((r) => r.spec.id !== id);
+    this.selectedId = id;
   }
 
   /** Keep an imported run in this browser as well. */

@@ -150,4 +150,76 @@ describe('RunPool', () => {
     expect(workers[2].calls).toContain('edit');
     expect(await pool.edit('zzz', {})).toEqual([{ path: '', message: 'no run with id "zzz"' }]);
   });
+
+  it('adopt registers a restored run without a worker, and resume continues it from its checkpoint', async () => {
+    const { factory, workers } = fakeFactory();
+    const pool = new RunPool({ maxWorkers: 1, factory });
+    const restored: RunView = {
+      spec: spec('r'),
+      status: 'stopped',
+      reason: 'interrupted by a page reload at step 13; its curves are kept',
+      backend: { name: 'cpu', fallbacks: [] },
+      criterionIds: ['a', 'b'],
+      criterionNames: ['A', 'B'],
+      metrics: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((s) => metric(s)),
+      evals: [],
+      checkpointStep: null,
+    };
+    const seen: ReadonlySet<string>[] = [];
+    pool.subscribe((_views, changed) => seen.push(changed));
+    pool.adopt(restored, { step: 10, data: 'cp10' });
+    await tick();
+    expect(seen.at(-1)?.has('r')).toBe(true);
+    expect(workers).toHaveLength(0); // adopting starts nothing
+    expect(pool.liveWorkers).toBe(0);
+    expect(pool.view('r')?.status).toBe('stopped');
+    expect(pool.view('r')?.checkpointStep).toBe(10);
+    expect(pool.checkpointOf('r')?.data).toBe('cp10');
+    expect(() => pool.adopt(restored, null)).toThrow(/already exists/);
+
+    pool.resume('r');
+    await tick();
+    expect(workers).toHaveLength(1);
+    expect(workers[0].spec?.id).toBe('r');
+    expect(workers[0].options?.checkpoint).toEqual({ step: 10, data: 'cp10' });
+    expect(workers[0].options?.autoStart).toBe(true);
+    expect(pool.view('r')?.status).toBe('starting');
+    expect(pool.view('r')?.metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+
+    workers[0].send({ status: 'running', metrics: [metric(11), metric(12)] });
+    await tick();
+    expect(pool.view('r')?.metrics.at(-1)?.step).toBe(12);
+    expect(pool.view('r')?.status).toBe('running');
+  });
+
+  it('adopt keeps a resumable status, makes a live one stopped, and a done run is not resumed', async () => {
+    const { factory, workers } = fakeFactory();
+    const pool = new RunPool({ maxWorkers: 2, factory });
+    const make = (id: string, status: RunView['status']): RunView => ({
+      spec: spec(id),
+      status,
+      reason: null,
+      backend: null,
+      criterionIds: [],
+      criterionNames: [],
+      metrics: [metric(1)],
+      evals: [],
+      checkpointStep: null,
+    });
+    pool.adopt(make('p', 'paused'), { step: 1, data: null });
+    pool.adopt(make('q', 'running'), null);
+    pool.adopt(make('d', 'done'), { step: 1, data: null });
+    expect(pool.view('p')?.status).toBe('paused');
+    expect(pool.view('q')?.status).toBe('stopped');
+    expect(pool.view('q')?.checkpointStep).toBeNull();
+    pool.resume('d');
+    await tick();
+    expect(workers).toHaveLength(0);
+    expect(pool.view('d')?.status).toBe('done');
+
+    pool.resume('q'); // no checkpoint: restarts from step 0
+    await tick();
+    expect(workers[0].options?.checkpoint).toBeUndefined();
+    expect(pool.view('q')?.metrics).toEqual([]);
+  });
 });
