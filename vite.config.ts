@@ -5,8 +5,11 @@ export default defineConfig({
   plugins: [svelte()],
   worker: { format: 'es' },
   optimizeDeps: {
-    // The wasm backend resolves its .wasm files relative to its own module; pre-bundling breaks that.
-    exclude: ['@tensorflow/tfjs-backend-wasm'],
+    // Scan the worker too, so that its dependencies are pre-bundled when the dev server starts:
+    // found later, at the first Run, they make Vite reload the page and interrupt that run.
+    // The wasm backend is pre-bundled too (served raw, its CommonJS worker helper fails to import);
+    // its .wasm files are located by explicit `?url` imports in workers/backend.ts.
+    entries: ['index.html', 'workers/trainer.worker.ts'],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 });
