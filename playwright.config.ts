@@ -3,6 +3,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './test/browser/chromi
 
 const port = Number(process.env.FOCAL_TEST_PORT ?? 4317);
 const appPort = Number(process.env.FOCAL_APP_PORT ?? 4318);
+const devPort = Number(process.env.FOCAL_DEV_PORT ?? 4319);
 const executablePath = CHROMIUM_PATH;
 const args = CHROMIUM_ARGS;
 
@@ -41,6 +42,13 @@ export default defineConfig({
       // The app itself (dist/, built by test/browser/run.mjs), for app.spec.ts.
       command: `npx vite preview --port ${appPort} --strictPort`,
       url: `http://127.0.0.1:${appPort}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // Vite's dev server, as `npm start` runs it, for dev-server.spec.ts.
+      command: `npx vite --host 127.0.0.1 --port ${devPort} --strictPort`,
+      url: `http://127.0.0.1:${devPort}/`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

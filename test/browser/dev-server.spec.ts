@@ -1,0 +1,32 @@
+/**
+ * The README's first command serves the app with Vite's dev server: a run must train there too,
+ * on the backend asked for (wasm here), without the page reloading under it.
+ */
+import { expect, test } from '@playwright/test';
+import { encodeExperiment, hashFor } from '../../src/core/share/codec';
+import { experimentSchema } from '../../src/core/experiment/schema';
+
+const DEV = `http://127.0.0.1:${Number(process.env.FOCAL_DEV_PORT ?? 4319)}/`;
+
+test('the dev server trains a run on the wasm backend', async ({ page }) => {
+  const experiment = experimentSchema.parse({
+    version: 1,
+    name: 'Dev server check',
+    task: 'diary',
+    model: { size: 'small' },
+    backend: 'wasm',
+    sampling: { groupSize: 2, promptsPerStep: 2 },
+    warmStart: { steps: 3, batchSize: 8, corpusSize: 64 },
+    steps: 6,
+    eval: { every: 3, samples: 1 },
+    seeds: [4],
+    variants: [{ name: 'focal', overrides: { method: { method: 'focal' } } }],
+  });
+  await page.goto(DEV + hashFor(await encodeExperiment(experiment)));
+  await page.getByRole('button', { name: '▶ Run', exact: true }).click();
+  const row = page.locator('tr', { hasText: 'focal' }).filter({ hasText: 'diary' });
+  await expect(row).toContainText('done', { timeout: 90_000 });
+  await expect(row).toContainText('6/6');
+  await expect(row).not.toContainText('fell back');
+  await expect(row).toContainText('wasm');
+});
