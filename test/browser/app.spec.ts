@@ -4,23 +4,11 @@
  */
 import { expect, test } from '@playwright/test';
 import { encodeExperiment, hashFor } from '../../src/core/share/codec';
-import { experimentSchema } from '../../src/core/experiment/schema';
+import { tinyExperiment } from './lab';
 
 const APP = `http://127.0.0.1:${Number(process.env.FOCAL_APP_PORT ?? 4318)}/`;
 
-const tiny = experimentSchema.parse({
-  version: 1,
-  name: 'Shared tiny experiment',
-  task: 'diary',
-  model: { size: 'small' },
-  backend: 'cpu',
-  sampling: { groupSize: 2, promptsPerStep: 2 },
-  warmStart: { steps: 3, batchSize: 8, corpusSize: 64 },
-  steps: 6,
-  eval: { every: 3, samples: 1 },
-  seeds: [4],
-  variants: [{ name: 'focal', overrides: { method: { method: 'focal' } } }],
-});
+const tiny = tinyExperiment();
 
 test('a share link restores its experiment and Run trains it to the end', async ({ page }) => {
   const errors: string[] = [];
@@ -49,8 +37,7 @@ test('a share link restores its experiment and Run trains it to the end', async 
 test('a run stopped mid-way survives a reload with its checkpoint and resumes from it', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const long = experimentSchema.parse({
-    ...tiny,
+  const long = tinyExperiment({
     name: 'Resumable experiment',
     steps: 200,
     eval: { every: 0, samples: 1 },

@@ -4,24 +4,13 @@
  */
 import { expect, test } from '@playwright/test';
 import { encodeExperiment, hashFor } from '../../src/core/share/codec';
-import { experimentSchema } from '../../src/core/experiment/schema';
+import { tinyExperiment } from './lab';
 
 const DEV = `http://127.0.0.1:${Number(process.env.FOCAL_DEV_PORT ?? 4319)}/`;
 
 test('the dev server trains a run on the wasm backend', async ({ page }) => {
-  const experiment = experimentSchema.parse({
-    version: 1,
-    name: 'Dev server check',
-    task: 'diary',
-    model: { size: 'small' },
-    backend: 'wasm',
-    sampling: { groupSize: 2, promptsPerStep: 2 },
-    warmStart: { steps: 3, batchSize: 8, corpusSize: 64 },
-    steps: 6,
-    eval: { every: 3, samples: 1 },
-    seeds: [4],
-    variants: [{ name: 'focal', overrides: { method: { method: 'focal' } } }],
-  });
+  const experiment = tinyExperiment({ name: 'Dev server check', backend: 'wasm' });
+
   await page.goto(DEV + hashFor(await encodeExperiment(experiment)));
   await page.getByRole('button', { name: '▶ Run', exact: true }).click();
   const row = page.locator('tr', { hasText: 'focal' }).filter({ hasText: 'diary' });

@@ -3,6 +3,7 @@
  * hook's typed commands (window.__focalLab, installed only with `?test`).
  */
 import { expect, type Page } from '@playwright/test';
+import { experimentSchema, type Experiment } from '../../src/core/experiment/schema';
 import type { TestRunInput } from '../../src/client/test-hook';
 import type { RunStatus, RunView } from '../../src/client/types';
 import type { PolicyCheckBackend, PolicyCheckResult } from './page/policy-check';
@@ -90,4 +91,25 @@ export async function openPolicyCheck(page: Page): Promise<void> {
 /** Warm-starts the check's policy in a fresh worker on `backend` and returns its log-probabilities. */
 export function checkPolicy(page: Page, backend: PolicyCheckBackend): Promise<PolicyCheckResult> {
   return page.evaluate((b) => window.__policyCheck!.run(b), backend);
+}
+
+/**
+ * A whole experiment (as a share link carries it) small enough to warm-start and finish in
+ * seconds: one focal run of 6 steps on the diary task.
+ */
+export function tinyExperiment(overrides: Record<string, unknown> = {}): Experiment {
+  return experimentSchema.parse({
+    version: 1,
+    name: 'Shared tiny experiment',
+    task: 'diary',
+    model: { size: 'small' },
+    backend: 'cpu',
+    sampling: { groupSize: 2, promptsPerStep: 2 },
+    warmStart: { steps: 3, batchSize: 8, corpusSize: 64 },
+    steps: 6,
+    eval: { every: 3, samples: 1 },
+    seeds: [4],
+    variants: [{ name: 'focal', overrides: { method: { method: 'focal' } } }],
+    ...overrides,
+  });
 }
