@@ -8,7 +8,7 @@ import type { Lexicon } from '../rubric/types';
 import type { Grammar } from './grammar';
 
 export interface Task {
-  /** Stable identifier used in experiment files and links, e.g. `easy-hard`. */
+  /** Stable identifier used in experiment files and links, e.g. `meadow`. */
   id: string;
   /** Short display name. */
   name: string;
