@@ -15,6 +15,13 @@ describe('parseExperiment', () => {
     }
   });
 
+  it('accepts every JSON example in docs/experiment-format.md', () => {
+    const doc = readFileSync('docs/experiment-format.md', 'utf8');
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]));
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const example of examples) expect(parseExperiment(example).ok).toBe(true);
+  });
+
   it('reports every problem with its path', () => {
     const parsed = parseExperiment({ ...base, task: 'nowhere', steps: 0, optim: { lr: -1 }, version: 2 });
     expect(parsed.ok).toBe(false);
