@@ -42,6 +42,8 @@ interface RunEntry {
   edits: LiveEdit[];
   snapshotRequest: number;
   lastSnapshot: RunSnapshot | null;
+  /** Set while a finished run's final snapshot is taken before its worker is terminated. */
+  finalSnapshot?: Promise<void>;
 }
 
 const IDLE: readonly RunStatus[] = ['done', 'stopped', 'failed'];
@@ -249,7 +251,10 @@ export class RunPool implements RunCommands {
     const entry = this.runs.get(id);
     if (!entry) return null;
     const request = ++entry.snapshotRequest;
-    if (!entry.handle) return entry.lastSnapshot;
+    // A finished run's worker is about to be terminated (a call on it would never answer): wait
+    // for the final snapshot taken on its way out.
+    if (entry.finalSnapshot) await entry.finalSnapshot;
+    if (!entry.handle) return request === entry.snapshotRequest ? entry.lastSnapshot : null;
     try {
       const snapshot = await entry.handle.snapshot();
       if (request !== entry.snapshotRequest) return null;
@@ -356,8 +361,13 @@ export class RunPool implements RunCommands {
     if (update.criterionIds) next.criterionIds = update.criterionIds;
     if (update.criterionNames) next.criterionNames = update.criterionNames;
     if (Object.keys(next).length > 0) this.update(entry, next);
-    if (update.status === 'done') void this.retireAfterSnapshot(entry);
-    else if (update.status === 'failed' || update.status === 'stopped') this.retire(entry);
+    if (update.status === 'done') {
+      const final = this.retireAfterSnapshot(entry);
+      entry.finalSnapshot = final;
+      void final.finally(() => {
+        if (entry.finalSnapshot === final) entry.finalSnapshot = undefined;
+      });
+    } else if (update.status === 'failed' || update.status === 'stopped') this.retire(entry);
   }
 
   private fail(entry: RunEntry, generation: number, reason: string): void {

@@ -130,6 +130,25 @@ describe('RunPool', () => {
     expect((await second)?.step).toBe(2);
   });
 
+  it('a snapshot asked for as a run finishes gets its final snapshot, not a call on a terminated worker', async () => {
+    const { factory, workers } = fakeFactory();
+    const pool = new RunPool({ maxWorkers: 1, factory });
+    pool.add(spec('a'));
+    await tick();
+    let release: (v: { step: number; groups: []; weights: [] }) => void = () => undefined;
+    // The final snapshot is slow; any call after it (on a terminated worker) would never answer.
+    workers[0].snapshot = () => {
+      workers[0].snapshot = () => new Promise(() => undefined);
+      return new Promise((resolve) => (release = resolve));
+    };
+    workers[0].send({ status: 'done' });
+    await tick();
+    const asked = pool.snapshot('a');
+    release({ step: 7, groups: [], weights: [] });
+    expect((await asked)?.step).toBe(7);
+    expect(workers[0].terminated).toBe(true);
+  });
+
   it('start while queued becomes autoStart; pause while queued clears it; edits replay on resume', async () => {
     const { factory, workers } = fakeFactory();
     const pool = new RunPool({ maxWorkers: 1, factory });
