@@ -1,10 +1,11 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './test/browser/chromium';
+import { CHROMIUM_ARGS, WEBGPU_ARGS, chromiumNow } from './test/browser/chromium';
 
 const port = Number(process.env.FOCAL_TEST_PORT ?? 4317);
 const appPort = Number(process.env.FOCAL_APP_PORT ?? 4318);
 const devPort = Number(process.env.FOCAL_DEV_PORT ?? 4319);
-const executablePath = CHROMIUM_PATH;
+// test/browser/run.ts finds the browser (the npm one included) and passes it as CHROMIUM_PATH.
+const executablePath = chromiumNow();
 const args = CHROMIUM_ARGS;
 
 export default defineConfig({
@@ -32,14 +33,14 @@ export default defineConfig({
   ],
   webServer: [
     {
-      // Serves what test/browser/run.mjs built (see test/browser/vite.config.ts).
+      // Serves what test/browser/run.ts built (see test/browser/vite.config.ts).
       command: `npx vite preview --config test/browser/vite.config.ts --port ${port} --strictPort`,
       url: `http://127.0.0.1:${port}/`,
       reuseExistingServer: false,
       timeout: 60_000,
     },
     {
-      // The app itself (dist/, built by test/browser/run.mjs), for app.spec.ts.
+      // The app itself (dist/, built by test/browser/run.ts), for app.spec.ts.
       command: `npx vite preview --port ${appPort} --strictPort`,
       url: `http://127.0.0.1:${appPort}/`,
       reuseExistingServer: false,

@@ -1,12 +1,11 @@
 /**
  * The browser part of `npm run bench` (`--where browser|all`): in headless Chromium (never
- * downloaded: /usr/bin/chromium or CHROMIUM_PATH), milliseconds per RL step on the cpu, wasm, webgl
+ * downloaded: CHROMIUM_PATH, a system browser or the npm one, see test/browser/chromium.ts), milliseconds per RL step on the cpu, wasm, webgl
  * and webgpu backends (test/browser/page/bench.html and its worker, with the app's backend
  * selection); the tensor count after many steps of a tiny run; long tasks on the app's main thread
  * while a run trains; and the gzip size of the app's initial JavaScript, which must hold no
  * TensorFlow.js (that belongs to the worker chunk, loaded when a run starts).
  */
-import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,14 +16,14 @@ import type { ModelSize } from '../core/experiment/schema';
 import type { TestRunInput } from '../client/test-hook';
 import type { BenchBackend, BenchStepsResult, BenchTensorsResult } from '../../test/browser/page/bench';
 import { table } from './tables';
-import { CHROMIUM_PATH, WEBGPU_ARGS as CHROMIUM_ARGS } from '../../test/browser/chromium';
+import { WEBGPU_ARGS as CHROMIUM_ARGS } from '../../test/browser/chromium';
 
 export const BROWSER_BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const satisfies readonly BenchBackend[];
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 
-export const MISSING_CHROMIUM = `Chromium not found at ${CHROMIUM_PATH}. Install it with \`apt-get update && apt-get install -y chromium\`, or set CHROMIUM_PATH to a Chromium binary. (The benchmark never downloads a browser.)`;
-
 export interface BrowserBenchOptions {
+  /** The browser binary (test/browser/chromium.ts `findChromium()`). */
+  chromium: string;
   backends: readonly BrowserBackend[];
   sizes: readonly ModelSize[];
   /** Timed steps per case, after `warmup` steps. */
@@ -246,7 +245,11 @@ export async function benchBrowser(options: BrowserBenchOptions): Promise<Browse
   let app: Awaited<ReturnType<typeof serve>> | null = null;
   let browser: Browser | null = null;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({
+      executablePath: options.chromium,
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
     const page = await benchPage(browser, bench.url);
     const steps: BenchStepsResult[] = [];
     const failures: BrowserBenchReport['failures'] = [];
@@ -299,8 +302,6 @@ export async function benchBrowser(options: BrowserBenchOptions): Promise<Browse
     await app?.server.close();
   }
 }
-
-export const chromiumPresent = (): boolean => existsSync(CHROMIUM_PATH);
 
 const kB = (bytes: number) => (bytes / 1024).toFixed(1);
 

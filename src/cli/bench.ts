@@ -11,20 +11,20 @@ import {
   benchBrowser,
   browserProblems,
   BROWSER_BACKENDS,
-  chromiumPresent,
   formatBrowserReport,
-  MISSING_CHROMIUM,
   type BrowserBackend,
   type BrowserBenchReport,
 } from './bench-browser';
 import { BACKEND_CHOICES, parseCount, type CliBackend } from './experiment-file';
 import { table } from './tables';
+import { findChromium } from '../../test/browser/chromium';
 
 export const USAGE = `Usage: npm run bench -- [options]
 
 Options:
-  --where <place>     node, browser or all (default: node); the browser is headless Chromium at
-                      $CHROMIUM_PATH or /usr/bin/chromium, never downloaded
+  --where <place>     node, browser or all (default: node); the browser is headless Chromium:
+                      $CHROMIUM_PATH, a system Chromium or Chrome, else the npm dev dependency
+                      @sparticuz/chromium; never downloaded
   --backends <list>   in Node, comma-separated, from ${BACKEND_CHOICES.join(', ')} (default: cpu,wasm)
   --browser-backends <list>
                       in the browser, from ${BROWSER_BACKENDS.join(', ')} (default: all four)
@@ -97,11 +97,14 @@ export async function run(argv: string[]): Promise<number> {
     if (typeof tensorSteps === 'string') return fail(tensorSteps);
     const longTaskSeconds = parseCount('--longtask-seconds', values['longtask-seconds']);
     if (typeof longTaskSeconds === 'string') return fail(longTaskSeconds);
-    if (!chromiumPresent()) {
-      console.error(MISSING_CHROMIUM);
+    const found = await findChromium().catch((error: unknown) => (error instanceof Error ? error : null));
+    if (!found || found instanceof Error) {
+      console.error(found?.message ?? 'no Chromium found');
       return 2;
     }
+    console.error(`Chromium (${found.source}): ${found.path}`);
     browser = await benchBrowser({
+      chromium: found.path,
       backends: browserBackends,
       sizes,
       steps: steps ?? 3,
