@@ -2,6 +2,8 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
+  // Relative asset URLs, so that dist/ works under any path (a project page, a course site).
+  base: './',
   plugins: [svelte()],
   worker: { format: 'es' },
   optimizeDeps: {

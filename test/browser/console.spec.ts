@@ -4,27 +4,14 @@
  * ownership_invalid_binding speak) and on the production build. The trainer workers' console counts.
  */
 import { readFile } from 'node:fs/promises';
-import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { encodeExperiment, hashFor } from '../../src/core/share/codec';
-import { tinyExperiment } from './lab';
+import { tinyExperiment, watchConsole } from './lab';
 
 const SERVERS = {
   dev: `http://127.0.0.1:${Number(process.env.FOCAL_DEV_PORT ?? 4319)}/`,
   build: `http://127.0.0.1:${Number(process.env.FOCAL_APP_PORT ?? 4318)}/`,
 };
-
-/** Every warning and error the page, its workers or the browser report, with where it came from. */
-function watchConsole(page: Page): string[] {
-  const seen: string[] = [];
-  const onMessage = (origin: string) => (msg: ConsoleMessage) => {
-    if (msg.type() === 'warning' || msg.type() === 'error')
-      seen.push(`${origin} ${msg.type()}: ${msg.text()} (${msg.location().url})`);
-  };
-  page.on('console', onMessage('page'));
-  page.on('worker', (worker) => worker.on('console', onMessage(`worker ${worker.url()}`)));
-  page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
-  return seen;
-}
 
 for (const [where, url] of Object.entries(SERVERS)) {
   test(`the console stays clean through load, a run and an import (${where})`, async ({ page, browser }) => {

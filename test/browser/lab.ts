@@ -2,7 +2,7 @@
  * Helpers for the browser tests: open the built app with its test hook and drive runs through the
  * hook's typed commands (window.__focalLab, installed only with `?test`).
  */
-import { expect, type Page } from '@playwright/test';
+import { expect, type ConsoleMessage, type Page } from '@playwright/test';
 import { experimentSchema, type Experiment } from '../../src/core/experiment/schema';
 import type { TestRunInput } from '../../src/client/test-hook';
 import type { RunStatus, RunView } from '../../src/client/types';
@@ -112,4 +112,17 @@ export function tinyExperiment(overrides: Record<string, unknown> = {}): Experim
     variants: [{ name: 'focal', overrides: { method: { method: 'focal' } } }],
     ...overrides,
   });
+}
+
+/** Every warning and error the page, its workers or the browser report, with where it came from. */
+export function watchConsole(page: Page): string[] {
+  const seen: string[] = [];
+  const onMessage = (origin: string) => (msg: ConsoleMessage) => {
+    if (msg.type() === 'warning' || msg.type() === 'error')
+      seen.push(`${origin} ${msg.type()}: ${msg.text()} (${msg.location().url})`);
+  };
+  page.on('console', onMessage('page'));
+  page.on('worker', (worker) => worker.on('console', onMessage(`worker ${worker.url()}`)));
+  page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
+  return seen;
 }
