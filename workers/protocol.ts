@@ -9,6 +9,7 @@ import type {
   InspectedGroup,
   LiveEdit,
   MetricRecord,
+  TrainerFaults,
   WeightMatrix,
 } from '../src/core/train/types';
 
@@ -53,6 +54,8 @@ export interface InitOptions extends Partial<LoopOptions> {
   checkpoint?: Checkpoint;
   /** Start stepping as soon as the trainer is ready. */
   autoStart?: boolean;
+  /** Test-only faults (see `TrainerHooks.faults`); the app never sets them. */
+  faults?: TrainerFaults;
 }
 
 /** One batched update from a worker; every field but the arrays is optional (unchanged). */
@@ -99,6 +102,4 @@ export interface TrainerService {
   snapshot(): Promise<WorkerSnapshot>;
   checkpoint(): Promise<Checkpoint>;
   restoreFrom(checkpoint: Checkpoint): Promise<void>;
-  /** Test-only: throw an uncaught error in the worker, to exercise crash handling. */
-  crashForTest(): Promise<void>;
 }

@@ -44,10 +44,11 @@ async function boot(spec: WorkerRunSpec, options: InitOptions): Promise<RunLoop>
       send({ reason: `warm start ${Math.round(progress * 100)}%`, metrics: [], evals: [] });
     },
     warmStartStore: warmStartStore(backend.name),
+    faults: options.faults,
   });
   if (options.checkpoint) await trainer.restore(options.checkpoint);
 
-  const { checkpoint: _checkpoint, autoStart, ...loopOptions } = options;
+  const { checkpoint: _checkpoint, autoStart, faults: _faults, ...loopOptions } = options;
   const run = new RunLoop(
     trainer,
     sink!,
@@ -107,11 +108,6 @@ const service: TrainerService = {
   },
   async restoreFrom(checkpoint: Checkpoint) {
     await (await current()).restoreFrom(checkpoint);
-  },
-  async crashForTest() {
-    setTimeout(() => {
-      throw new Error('crash requested by a test');
-    }, 0);
   },
 };
 

@@ -4,9 +4,14 @@
  * and prints `{"advantages", "weights", "saturation", "state"}` as one JSON line.
  */
 import { readFile } from 'node:fs/promises';
-import { parseCommand, usageError } from './args';
+import { inputError, parseCommand, usageError } from './args';
+import { rawProblems } from '../core/input/raw';
+import { parseJsonBytes } from '../core/input/text';
 import { computeAdvantages, validateAdvantageInput, METHODS } from '../core/reward';
 import type { Problem } from '../core/validation';
+
+/** Largest scores file read. */
+const MAX_SCORES_FILE_BYTES = 64 * 1024 * 1024;
 
 export const USAGE = `Usage: npm run lab -- advantages <scores.json> --method <${METHODS.join('|')}> [options]
 
@@ -87,24 +92,28 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const file = positionals[0];
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
-    return fail(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return inputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return fail(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  // The same strict decoding and raw checks as an experiment file (see src/core/input/).
+  const json = parseJsonBytes(bytes, MAX_SCORES_FILE_BYTES);
+  if (!json.ok) return inputError(`${file}: ${json.problems[0].message}`);
+  const data = json.value;
   if (typeof data !== 'object' || data === null || Array.isArray(data))
-    return fail(`${file}: expected a JSON object with "scores", "groups" and "weights"`);
-  if ('config' in data) return fail(`${file}: config: method settings come from flags, not the file`);
+    return inputError(`${file}: expected a JSON object with "scores", "groups" and "weights"`);
+  const rawInput = rawProblems(data);
+  if (rawInput.length > 0) return inputError(rawInput.map((p) => nameProblem(file, p)).join('\n'));
+  if ('config' in data) return inputError(`${file}: config: method settings come from flags, not the file`);
 
   const input = validateAdvantageInput({ ...data, config });
-  if (!input.ok) return fail(input.problems.map((p) => nameProblem(file, p)).join('\n'));
+  if (!input.ok) {
+    const lines = input.problems.map((p) => nameProblem(file, p)).join('\n');
+    // A bad flag value is a usage error; a bad file is bad input.
+    return input.problems.some((p) => p.path.startsWith('config')) ? fail(lines) : inputError(lines);
+  }
 
   const out = computeAdvantages(input.value);
   console.log(

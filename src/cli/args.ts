@@ -13,6 +13,15 @@ export function usageError(message: string, command: string): number {
 }
 
 /**
+ * Print a refusal of bad input (a file's or a link's content): no usage text and no stack trace,
+ * so the last line is the problem; the exit code is 2.
+ */
+export function inputError(message: string): number {
+  console.error(message);
+  return 2;
+}
+
+/**
  * Parsed options, or the exit code to return at once (0 after `--help`, 2 on a bad option).
  * `help` (-h) is added to the options.
  */

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import type { ModelSize } from '../core/experiment/schema';
-import type { TestRunInput } from '../client/test-hook';
+import { experimentSchema, type ModelSize } from '../core/experiment/schema';
+import { encodeExperiment, hashFor } from '../core/share/codec';
 import type { BenchBackend, BenchStepsResult, BenchTensorsResult } from '../../test/browser/page/bench';
 import { table } from './tables';
 import { WEBGPU_ARGS as CHROMIUM_ARGS } from '../../test/browser/chromium';
@@ -173,36 +173,35 @@ async function benchPage(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-/** Trains a tiny run in the app (its UI and run pool), and records main-thread long tasks. */
+/**
+ * Trains a tiny run in the app as a user would (a share link, then Run), and records main-thread
+ * long tasks. The run's step and backend are read from the run list.
+ */
 async function longTasks(browser: Browser, url: string, seconds: number, backend: BrowserBackend) {
   const page = await browser.newPage();
   try {
-    await page.goto(new URL('?test', url).href);
-    await page.waitForFunction(() => window.__focalLab !== undefined);
-    const run: TestRunInput = {
-      id: 'bench',
-      config: {
-        task: 'meadow',
-        model: { size: 'small' },
-        sampling: { groupSize: 2, promptsPerStep: 2 },
-        warmStart: { steps: 0 },
-        method: { method: 'focal' },
-        steps: 100_000,
-      },
+    const experiment = experimentSchema.parse({
+      version: 1,
+      name: 'Long-task probe',
+      task: 'meadow',
+      model: { size: 'small' },
+      sampling: { groupSize: 2, promptsPerStep: 2 },
+      warmStart: { steps: 0 },
+      method: { method: 'focal' },
+      steps: 100_000,
       backend,
-    };
-    const added = await page.evaluate((input) => window.__focalLab!.add(input), run);
-    if (!added.ok) throw new Error(`the run was refused: ${added.problems.join('; ')}`);
-    const stepOf = () => page.evaluate(() => window.__focalLab!.view('bench')?.metrics.at(-1)?.step ?? 0);
-    await page.waitForFunction(
-      () => {
-        const v = window.__focalLab!.view('bench');
-        if (v?.status === 'failed') throw new Error(`run failed: ${v.reason}`);
-        return (v?.metrics.length ?? 0) >= 1;
-      },
-      undefined,
-      { timeout: 120_000, polling: 100 },
-    );
+    });
+    await page.goto(new URL(hashFor(await encodeExperiment(experiment)), url).href);
+    await page.getByRole('button', { name: '▶ Run', exact: true }).click();
+    const row = page.locator('table.runs tbody tr').first();
+    const cell = async (n: number) => ((await row.locator('td').nth(n).textContent()) ?? '').trim();
+    const stepOf = async () => Number(/^(\d+)\//.exec(await cell(5))?.[1] ?? 0);
+    const deadline = Date.now() + 120_000;
+    while ((await stepOf()) < 1) {
+      if ((await cell(3)).startsWith('failed')) throw new Error(`run failed: ${await cell(6)}`);
+      if (Date.now() > deadline) throw new Error('the run made no step within 120 s');
+      await page.waitForTimeout(100);
+    }
     const before = await stepOf();
     const durations = await page.evaluate(
       (ms) =>
@@ -220,7 +219,7 @@ async function longTasks(browser: Browser, url: string, seconds: number, backend
       seconds * 1000,
     );
     const after = await stepOf();
-    const used = await page.evaluate(() => window.__focalLab!.view('bench')?.backend?.name ?? '?');
+    const used = (await cell(4)).split(/\s/)[0] || '?';
     return {
       backend: used,
       seconds,

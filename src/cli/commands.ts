@@ -27,13 +27,16 @@ export const COMMANDS: Record<string, Command> = {
     'focal vs the strongest static aggregation on every task x size; writes docs/results.md',
     () => import('./paper'),
   ),
-  run: lazy('train one configuration of an experiment file headless, with a summary', () => import('./run')),
+  run: lazy(
+    'train one configuration of an experiment file or share link headless, with a summary',
+    () => import('./run'),
+  ),
   bench: lazy(
     'milliseconds per RL step and tokens per second, per backend and size',
     () => import('./bench'),
   ),
   compare: lazy(
-    'run every variant x seed of an experiment file and print a comparison table',
+    'run every variant x seed of an experiment file or share link and print a comparison table',
     () => import('./compare'),
   ),
 };

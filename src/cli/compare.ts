@@ -7,12 +7,12 @@ import { writeFile } from 'node:fs/promises';
 import { resolveVariants } from '../core/experiment/resolve';
 import { compareVariants, formatMeanStd, type ComparisonTable } from '../core/experiment/compare';
 import type { RunJob, RunResult } from '../core/train/run';
-import { parseCommand, usageError } from './args';
+import { inputError, parseCommand, usageError } from './args';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { defaultProcesses, runWithProgress } from './parallel';
 import { table } from './tables';
 
-export const USAGE = `Usage: npm run lab -- compare <experiment.json> [options]
+export const USAGE = `Usage: npm run lab -- compare <experiment.json | share link> [options]
 
 Runs every variant of the file for every seed and prints a comparison table.
 
@@ -21,7 +21,8 @@ Options:
   --steps <N>            override every variant's step budget
   --jobs <N>             processes to run at once (default: one per core)
   --out <results.json>   write every run's metric records and evaluations
-Exit code 2 on a bad file, a missing file or a bad option.`;
+A share link is the app's whole URL, or its "#x=..." part (quote it: the shell reads # as a comment).
+Exit code 2 on a bad file or link, a missing file or a bad option.`;
 
 const fail = (message: string): number => usageError(message, 'compare');
 
@@ -78,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) return fail('Expected exactly one experiment file.');
+  if (positionals.length !== 1) return fail('Expected exactly one experiment file or share link.');
   const backend = parseBackend(values.backend);
   if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
@@ -86,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
   const processes = parseCount('--jobs', values.jobs, 1);
   if (typeof processes === 'string') return fail(processes);
   const loaded = await loadExperiment(positionals[0]);
-  if (!loaded.ok) return fail(loaded.message);
+  if (!loaded.ok) return inputError(loaded.message);
 
   const experiment = loaded.experiment;
   const jobs: RunJob[] = resolveVariants(experiment).flatMap((variant) =>

@@ -7,12 +7,12 @@ import { resolveVariants } from '../core/experiment/resolve';
 import { useBackend } from '../core/policy/backend-node';
 import { runToEnd } from '../core/train/run';
 import { metricsCsv } from '../core/train/csv';
-import { parseCommand, usageError } from './args';
+import { inputError, parseCommand, usageError } from './args';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { progressBar } from './progress';
 import { formatEvalTable } from './tables';
 
-export const USAGE = `Usage: npm run lab -- run <experiment.json> [options]
+export const USAGE = `Usage: npm run lab -- run <experiment.json | share link> [options]
 
 Options:
   --backend <wasm|cpu>   TensorFlow.js backend in Node (wasm; cpu is bit-reproducible)
@@ -21,7 +21,8 @@ Options:
   --variant <name>       which variant to run (default: the first, or the base when there are none)
   --out <results.json>   write the resolved experiment, every metric record and every evaluation
   --csv <metrics.csv>    write the metric records as CSV
-Exit code 2 on a bad file, a missing file or a bad option.`;
+A share link is the app's whole URL, or its "#x=..." part (quote it: the shell reads # as a comment).
+Exit code 2 on a bad file or link, a missing file or a bad option.`;
 
 const fail = (message: string): number => usageError(message, 'run');
 
@@ -41,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) return fail('Expected exactly one experiment file.');
+  if (positionals.length !== 1) return fail('Expected exactly one experiment file or share link.');
   const backend = parseBackend(values.backend);
   if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
@@ -50,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof seed === 'string') return fail(seed);
 
   const loaded = await loadExperiment(positionals[0]);
-  if (!loaded.ok) return fail(loaded.message);
+  if (!loaded.ok) return inputError(loaded.message);
   const experiment = loaded.experiment;
   const variants = resolveVariants(experiment);
   const variant =

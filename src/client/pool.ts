@@ -296,12 +296,6 @@ export class RunPool implements RunCommands {
     this.pump();
   }
 
-  /** Test-only: makes the run's worker throw an uncaught error. */
-  crashForTest(id: string): void {
-    const entry = this.runs.get(id);
-    if (entry?.handle) void entry.handle.crashForTest().catch(() => undefined);
-  }
-
   // --- internals ---------------------------------------------------------------------------------
 
   private pump(): void {

@@ -13,11 +13,13 @@ export interface WorkerHandle extends TrainerService {
 
 export type WorkerFactory = (name: string) => WorkerHandle;
 
-export const createTrainerWorker: WorkerFactory = (name) => {
-  const worker = new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), {
-    type: 'module',
-    name,
-  });
+export const createTrainerWorker: WorkerFactory = (name) =>
+  wrapTrainerWorker(
+    new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), { type: 'module', name }),
+  );
+
+/** The handle of a started trainer worker (the browser tests' page wraps its own worker entry). */
+export function wrapTrainerWorker(worker: Worker): WorkerHandle {
   const remote = Comlink.wrap<TrainerService>(worker);
   const listeners: ((reason: string) => void)[] = [];
   let failed = false;
@@ -43,7 +45,6 @@ export const createTrainerWorker: WorkerFactory = (name) => {
     snapshot: () => remote.snapshot(),
     checkpoint: () => remote.checkpoint(),
     restoreFrom: (checkpoint) => remote.restoreFrom(checkpoint),
-    crashForTest: () => remote.crashForTest(),
     onFailure: (listener) => listeners.push(listener),
     terminate: () => {
       failed = true;
@@ -51,4 +52,4 @@ export const createTrainerWorker: WorkerFactory = (name) => {
       worker.terminate();
     },
   };
-};
+}

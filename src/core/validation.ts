@@ -15,8 +15,22 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }
 
+/** Keys that are refused with a message of their own rather than "unknown field". */
+const REFUSED_KEYS: Record<string, string> = {
+  debug:
+    'test-only switches are not accepted from links, files or imports (the browser tests set them apart)',
+};
+
+/** One problem per issue; an unknown key is reported at its own path, so a typo is found at once. */
 export function problemsOf(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: formatPath([...issue.path, key]),
+          message: Object.hasOwn(REFUSED_KEYS, key) ? REFUSED_KEYS[key] : 'unknown field',
+        }))
+      : [{ path: formatPath(issue.path), message: issue.message }],
+  );
 }
 
 /** Validate `input` against `schema`, collecting every problem rather than the first. */

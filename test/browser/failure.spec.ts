@@ -7,7 +7,8 @@ test('an injected non-finite value pauses the run with a message and keeps a che
   await openLab(page);
   await addRun(page, {
     id: 'nan',
-    config: tinyConfig({ debug: { injectNonFiniteAtStep: 12 } }),
+    config: tinyConfig(),
+    faults: { nonFiniteAtStep: 12 },
     backend: 'cpu',
   });
   await waitForStatus(page, 'nan', 'paused');

@@ -1,10 +1,10 @@
 /**
  * Helpers for the browser tests: open the built app with its test hook and drive runs through the
- * hook's typed commands (window.__focalLab, installed only with `?test`).
+ * hook's typed commands (window.__focalLab, on the test page only: see page/hook.ts).
  */
 import { expect, type ConsoleMessage, type Page } from '@playwright/test';
 import { experimentSchema, type Experiment } from '../../src/core/experiment/schema';
-import type { TestRunInput } from '../../src/client/test-hook';
+import type { TestRunInput } from './page/hook';
 import type { RunStatus, RunView } from '../../src/client/types';
 import type { PolicyCheckBackend, PolicyCheckResult } from './page/policy-check';
 
@@ -23,7 +23,7 @@ export function tinyConfig(overrides: Record<string, unknown> = {}): Record<stri
 }
 
 export async function openLab(page: Page): Promise<void> {
-  await page.goto('/?test');
+  await page.goto('/');
   await page.waitForFunction(() => window.__focalLab !== undefined);
 }
 

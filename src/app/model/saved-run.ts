@@ -1,12 +1,17 @@
 /**
  * A run as it is saved (IndexedDB) and exported/imported (JSON): its spec, what it reported and
- * how it ended. Imports are validated against this schema, and the config against the experiment's.
+ * how it ended. An import goes through the same path as any input from outside: strict UTF-8,
+ * raw checks (depth, special keys), this schema, and the run's config through `parseConfig` (the
+ * experiment's schema and checks). The recorded metrics are data, not settings: extra keys in a
+ * record are dropped rather than refused, so that a file from a newer version still imports.
  */
 import { z } from 'zod';
 import type { RunStatus, RunView } from '../../client/types';
 import { BACKENDS, experimentCoreSchema } from '../../core/experiment/schema';
-import { parseExperiment } from '../../core/experiment/resolve';
+import { parseConfig, parseExperiment } from '../../core/experiment/resolve';
 import type { Experiment } from '../../core/experiment/schema';
+import { rawProblems } from '../../core/input/raw';
+import { parseJsonBytes } from '../../core/input/text';
 import { parseWith, type Parsed, type Problem } from '../../core/validation';
 
 export const SAVED_RUN_FORMAT = 'focal-lab-run';
@@ -53,11 +58,11 @@ const evalSchema = z.object({
 
 const STATUSES = ['queued', 'starting', 'ready', 'running', 'paused', 'done', 'stopped', 'failed'] as const;
 
-export const savedRunSchema = z.object({
+export const savedRunSchema = z.strictObject({
   format: z.literal(SAVED_RUN_FORMAT),
   version: z.literal(SAVED_RUN_VERSION),
   savedAt: z.string().max(40),
-  spec: z.object({
+  spec: z.strictObject({
     id: z.string().min(1).max(80),
     name: z.string().max(200),
     config: experimentCoreSchema,
@@ -70,7 +75,9 @@ export const savedRunSchema = z.object({
   }),
   status: z.enum(STATUSES),
   reason: z.string().max(2000).nullable(),
-  backend: z.object({ name: z.string().max(40), fallbacks: z.array(z.string().max(500)).max(10) }).nullable(),
+  backend: z
+    .strictObject({ name: z.string().max(40), fallbacks: z.array(z.string().max(500)).max(10) })
+    .nullable(),
   criterionIds: z.array(z.string().max(40)).max(16),
   criterionNames: z.array(z.string().max(60)).max(16),
   metrics: z.array(metricSchema).max(200_000),
@@ -116,32 +123,47 @@ export function fromSavedRun(saved: SavedRun): RunView {
 
 export type Imported = { kind: 'runs'; runs: SavedRun[] } | { kind: 'experiment'; experiment: Experiment };
 
+/** Largest file the app imports. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+const prefixed = (prefix: string, problems: readonly Problem[]): Problem[] =>
+  problems.map((p) => ({ path: prefix + p.path, message: p.message }));
+
+/** One saved run: its config as an experiment's (raw checks, schema, task, rubric), then its schema. */
+function parseSavedRun(data: unknown, prefix: string): Parsed<SavedRun> {
+  const spec = (data as { spec?: unknown }).spec;
+  if (typeof spec === 'object' && spec !== null && 'config' in spec) {
+    const config = parseConfig(spec.config);
+    if (!config.ok) return { ok: false, problems: prefixed(`${prefix}spec.config.`, config.problems) };
+  }
+  const parsed = parseWith(savedRunSchema, data);
+  return parsed.ok ? parsed : { ok: false, problems: prefixed(prefix, parsed.problems) };
+}
+
 /**
  * A file the user chose: one saved run, an array of them, or an experiment file.
  * Never evaluates anything; every problem is named with its path.
  */
-export function parseImport(text: string): Parsed<Imported> {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, problems: [{ path: '', message: `not JSON (${(e as Error).message})` }] };
-  }
+export function parseImport(bytes: Uint8Array): Parsed<Imported> {
+  const json = parseJsonBytes(bytes, MAX_IMPORT_BYTES);
+  if (!json.ok) return json;
+  const data = json.value;
   const isRun = (d: unknown): boolean =>
     typeof d === 'object' && d !== null && (d as Record<string, unknown>).format === SAVED_RUN_FORMAT;
-  if (Array.isArray(data) && data.length > 0 && data.every(isRun)) {
+  if (isRun(data) || (Array.isArray(data) && data.length > 0 && data.every(isRun))) {
+    // Depth and special keys first; recorded metrics may hold NaN (written as null), so numbers are
+    // checked in the config only.
+    const raw = rawProblems(data, { numbers: false });
+    if (raw.length > 0) return { ok: false, problems: raw };
+    const items = Array.isArray(data) ? data : [data];
     const runs: SavedRun[] = [];
     const problems: Problem[] = [];
-    data.forEach((d, i) => {
-      const parsed = parseWith(savedRunSchema, d);
+    items.forEach((d, i) => {
+      const parsed = parseSavedRun(d, Array.isArray(data) ? `${i}.` : '');
       if (parsed.ok) runs.push(parsed.value);
-      else problems.push(...parsed.problems.map((p) => ({ path: `${i}.${p.path}`, message: p.message })));
+      else problems.push(...parsed.problems);
     });
     return problems.length ? { ok: false, problems } : { ok: true, value: { kind: 'runs', runs } };
-  }
-  if (isRun(data)) {
-    const parsed = parseWith(savedRunSchema, data);
-    return parsed.ok ? { ok: true, value: { kind: 'runs', runs: [parsed.value] } } : parsed;
   }
   if (typeof data === 'object' && data !== null && 'version' in data && 'task' in data) {
     const parsed = parseExperiment(data);

@@ -1,11 +1,11 @@
 /**
  * The experiment being edited: one draft object bound to the form, validated as a whole on every
- * change by the experiment schema (plus the task's lexicon for the rubric). Invalid values stay in
+ * change by `parseExperiment` (schema, then the task's lexicon for every rubric). Invalid values stay in
  * the draft, with their messages beside the fields; only a validated experiment reaches a run.
  */
 import { parseExperiment } from '../../core/experiment/resolve';
 import { experimentSchema, type Experiment, type ExperimentInput } from '../../core/experiment/schema';
-import { checkRubric, rubricSchema, type Rubric } from '../../core/rubric';
+import { rubricSchema, type Rubric } from '../../core/rubric';
 import { getTask, TASK_IDS } from '../../core/task';
 import type { Parsed } from '../../core/validation';
 import { ProblemIndex } from '../model/problems';
@@ -33,18 +33,9 @@ export function defaultExperiment(): Experiment {
   );
 }
 
+/** The form goes through the same validation as a link, a file or an import. */
 export function validateDraft(draft: unknown): Parsed<Experiment> {
-  const parsed = parseExperiment(draft);
-  if (!parsed.ok) return parsed;
-  const { rubric, task } = parsed.value;
-  if (rubric) {
-    const problems = checkRubric(rubric, getTask(task).lexicon).map((p) => ({
-      ...p,
-      path: `rubric.${p.path}`,
-    }));
-    if (problems.length) return { ok: false, problems };
-  }
-  return parsed;
+  return parseExperiment(draft);
 }
 
 export class ExperimentDraft {

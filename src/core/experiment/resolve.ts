@@ -1,24 +1,42 @@
 /**
- * From raw input (file, link, form) to runnable configurations: validate, check references the
- * schema cannot know (task ids, criterion ids in weight overrides), and expand variants.
+ * The one validation path for an experiment from outside (a link, a file, a run import, the CLI,
+ * the form): raw checks first (nesting depth, special keys, numbers: `rawProblems`), then the
+ * strict schema, then what a schema cannot know (task ids, criterion ids in weight shorthands,
+ * patterns and word classes against the task's lexicon), for the base and for every variant as it
+ * resolves. An experiment that passes `parseExperiment` resolves and compiles without an error.
  */
 import { z } from 'zod';
 import { experimentCoreSchema, experimentSchema, type Experiment, type ExperimentCore } from './schema';
 import { problemsOf, type Parsed, type Problem } from '../validation';
+import { rawProblems } from '../input/raw';
 import { TASK_IDS, getTask } from '../task';
 import { rubricSchema, type Rubric } from '../rubric/schema';
+import { checkRubric } from '../rubric/check';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Deep merge of plain objects; arrays and scalars in `over` replace those in `base`. */
+/**
+ * Deep merge of plain objects; arrays and scalars in `over` replace those in `base`. Only for
+ * input that passed `rawProblems` (bounded depth, no prototype keys); the copy is made with
+ * `Object.defineProperty` semantics all the same, so that no key can set a prototype.
+ */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) out[key] = deepMerge(base[key], value);
+  for (const [key, value] of Object.entries(over))
+    Object.defineProperty(out, key, {
+      value: deepMerge(Object.hasOwn(base, key) ? base[key] : undefined, value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }
+
+const withPrefix = (prefix: string, problems: readonly Problem[]): Problem[] =>
+  problems.map((p) => ({ path: prefix + p.path, message: p.message }));
 
 function taskProblems(core: ExperimentCore, prefix: string): Problem[] {
   if (!TASK_IDS.includes(core.task))
@@ -33,8 +51,17 @@ export function rubricOf(core: ExperimentCore): Rubric {
   return core.rubric ?? rubricSchema.parse(getTask(core.task).defaultRubric);
 }
 
+/** Task, then the rubric against the task's lexicon (patterns, word classes, rhymes). */
+function meaningProblems(core: ExperimentCore, rubricPrefix: string, prefix: string): Problem[] {
+  const task = taskProblems(core, prefix);
+  if (task.length > 0) return task;
+  return withPrefix(rubricPrefix, checkRubric(rubricOf(core), getTask(core.task).lexicon));
+}
+
 /** Validate an experiment from any source; every problem is reported with its path. */
 export function parseExperiment(input: unknown): Parsed<Experiment> {
+  const raw = rawProblems(input);
+  if (raw.length > 0) return { ok: false, problems: raw };
   const result = experimentSchema.safeParse(input);
   if (!result.success) {
     // Report an unknown task too, even though the rest of the file failed the schema.
@@ -46,12 +73,25 @@ export function parseExperiment(input: unknown): Parsed<Experiment> {
     return { ok: false, problems: [...problemsOf(result.error), ...unknownTask] };
   }
   const experiment = result.data;
-  const problems = taskProblems(experiment, '');
+  const problems = meaningProblems(experiment, 'rubric.', '');
   experiment.variants.forEach((variant, i) => {
     const resolved = resolveOne(experiment, variant.overrides, `variants.${i}.overrides.`);
     if (!resolved.ok) problems.push(...resolved.problems);
   });
   return problems.length ? { ok: false, problems } : { ok: true, value: experiment };
+}
+
+/**
+ * Validate one configuration (an experiment without name, seeds and variants), as a saved run
+ * carries it: the same raw checks, schema and task checks as `parseExperiment`.
+ */
+export function parseConfig(input: unknown): Parsed<ExperimentCore> {
+  const raw = rawProblems(input);
+  if (raw.length > 0) return { ok: false, problems: raw };
+  const result = experimentCoreSchema.safeParse(input);
+  if (!result.success) return { ok: false, problems: problemsOf(result.error) };
+  const problems = meaningProblems(result.data, 'rubric.', '');
+  return problems.length ? { ok: false, problems } : { ok: true, value: result.data };
 }
 
 /** The base part of an experiment (without name, seeds and variants). */
@@ -76,11 +116,7 @@ function resolveOne(
   // A variant that changes the task without giving a rubric trains under the new task's default.
   if ('task' in rest && !('rubric' in rest)) delete merged.rubric;
   const parsed = experimentCoreSchema.safeParse(merged);
-  if (!parsed.success)
-    return {
-      ok: false,
-      problems: problemsOf(parsed.error).map((p) => ({ path: prefix + p.path, message: p.message })),
-    };
+  if (!parsed.success) return { ok: false, problems: withPrefix(prefix, problemsOf(parsed.error)) };
   const core = parsed.data;
   const problems = taskProblems(core, prefix);
   if (problems.length) return { ok: false, problems };
@@ -114,6 +150,12 @@ function resolveOne(
         })),
       };
     core.rubric = checked.data;
+  }
+  // The resolved rubric differs from the base's (checked already) in what the lexicon checks look
+  // at only when the variant gives a rubric or changes the task: check it against the variant's task.
+  if ('rubric' in rest || 'task' in rest) {
+    const meaning = meaningProblems(core, `${prefix}rubric.`, prefix);
+    if (meaning.length) return { ok: false, problems: meaning };
   }
   return { ok: true, value: core };
 }

@@ -1,6 +1,9 @@
 /**
  * The experiment file: one versioned schema for files, share links, the app and the CLI.
  * A file describes a base experiment and, for ablations, named variants that override parts of it.
+ * Objects are strict at every depth: an unknown or misspelt key is refused with its path (see
+ * `problemsOf`), never dropped in silence. Test-only switches are not part of it (they are set
+ * apart from the experiment, see `TrainerHooks.faults`).
  */
 import { z } from 'zod';
 import { rubricSchema } from '../rubric/schema';
@@ -18,7 +21,7 @@ const seed = z
   .min(0)
   .max(2 ** 31 - 1);
 
-export const optimSchema = z.object({
+export const optimSchema = z.strictObject({
   /** Adam learning rate of the RL phase. */
   lr: z.number().positive().max(1).default(0.002),
   /** Passes over the same rollouts per step (1 = REINFORCE with the group baseline). */
@@ -28,17 +31,18 @@ export const optimSchema = z.object({
   entCoef: z.number().min(0).max(1).default(0),
   /** Global gradient-norm clip. */
   maxGradNorm: z.number().positive().max(1000).default(1),
-  temperature: z.number().positive().max(5).default(1),
+  /** Below 0.05 the masked logits divided by it leave the range of 16-bit floats (WebGL). */
+  temperature: z.number().min(0.05).max(5).default(1),
 });
 
-export const samplingSchema = z.object({
+export const samplingSchema = z.strictObject({
   /** Rollouts per prompt (G). */
   groupSize: z.number().int().min(2).max(64).default(8),
   /** Prompts per step (B). */
   promptsPerStep: z.number().int().min(1).max(64).default(8),
 });
 
-export const warmStartSchema = z.object({
+export const warmStartSchema = z.strictObject({
   steps: z.number().int().min(0).max(5000).default(600),
   batchSize: z.number().int().min(1).max(512).default(32),
   lr: z.number().positive().max(1).default(0.01),
@@ -46,25 +50,19 @@ export const warmStartSchema = z.object({
   corpusSize: z.number().int().min(16).max(20000).default(2000),
 });
 
-export const evalSchema = z.object({
+export const evalSchema = z.strictObject({
   /** Evaluate on held-out prompts every this many steps (0 = only at the end). */
   every: z.number().int().min(0).max(100000).default(25),
   /** Samples per held-out prompt. */
   samples: z.number().int().min(1).max(64).default(8),
 });
 
-/** Test-only switches, so failure handling can be exercised for real. */
-export const debugSchema = z.object({
-  /** Replace the advantages of this step with NaN. */
-  injectNonFiniteAtStep: z.number().int().min(1).optional(),
-});
-
 /** The parts of an experiment that a variant may override. */
-export const experimentCoreSchema = z.object({
+export const experimentCoreSchema = z.strictObject({
   task: z.string().min(1).max(40),
   /** Absent: the task's default rubric. */
   rubric: rubricSchema.optional(),
-  model: z.object({ size: z.enum(MODEL_SIZES).default('medium') }).default({ size: 'medium' }),
+  model: z.strictObject({ size: z.enum(MODEL_SIZES).default('medium') }).default({ size: 'medium' }),
   method: methodConfigSchema.default(methodConfigSchema.parse({ method: 'focal' })),
   optim: optimSchema.default(optimSchema.parse({})),
   sampling: samplingSchema.default(samplingSchema.parse({})),
@@ -72,10 +70,9 @@ export const experimentCoreSchema = z.object({
   steps: z.number().int().min(1).max(100000).default(150),
   eval: evalSchema.default(evalSchema.parse({})),
   backend: z.enum(BACKENDS).default('auto'),
-  debug: debugSchema.optional(),
 });
 
-export const variantSchema = z.object({
+export const variantSchema = z.strictObject({
   name: z.string().trim().min(1).max(60),
   /** A partial experiment (any of task, rubric, model, method, optim, sampling, warmStart, steps, eval). */
   overrides: z.record(z.string(), z.unknown()).default({}),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const METHODS = ['static', 'gdpo', 'sa-mrpo', 'worst', 'focal'] as const;
 export type Method = (typeof METHODS)[number];
 
-export const methodConfigSchema = z.object({
+export const methodConfigSchema = z.strictObject({
   method: z.enum(METHODS),
   /** Focal exponent on (1 - saturation); sa-mrpo and focal. 0 turns reweighting off. */
   gamma: z.number().min(0).max(10).default(2),

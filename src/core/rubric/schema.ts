@@ -20,37 +20,41 @@ export const judgeSchema = z
 
 export const criterionParamsSchema = z.discriminatedUnion('kind', [
   /** Word count in [min, max]; outside, the score falls linearly to 0 over `tolerance` words. */
-  z.object({
+  z.strictObject({
     kind: z.literal('length'),
     min: z.number().int().min(0).max(200),
     max: z.number().int().min(0).max(200),
     tolerance: z.number().positive().max(200).default(4),
   }),
   /** The output mentions the prompt's topic word. */
-  z.object({ kind: z.literal('topic') }),
+  z.strictObject({ kind: z.literal('topic') }),
   /** The output includes any (score 0/1) or all (score = share present) of the words. */
-  z.object({ kind: z.literal('includes'), words: wordList, mode: z.enum(['any', 'all']).default('any') }),
+  z.strictObject({
+    kind: z.literal('includes'),
+    words: wordList,
+    mode: z.enum(['any', 'all']).default('any'),
+  }),
   /** The output uses none of the words. */
-  z.object({ kind: z.literal('avoids'), words: wordList }),
+  z.strictObject({ kind: z.literal('avoids'), words: wordList }),
   /** No word appears twice. */
-  z.object({ kind: z.literal('no-repeat') }),
+  z.strictObject({ kind: z.literal('no-repeat') }),
   /** The first word is one of the words. */
-  z.object({ kind: z.literal('starts-with'), words: wordList }),
+  z.strictObject({ kind: z.literal('starts-with'), words: wordList }),
   /** The last word is one of the words. */
-  z.object({ kind: z.literal('ends-with'), words: wordList }),
+  z.strictObject({ kind: z.literal('ends-with'), words: wordList }),
   /** The decoded text matches the pattern somewhere (RE2 syntax, linear time). */
-  z.object({
+  z.strictObject({
     kind: z.literal('regex'),
     pattern: z.string().min(1, 'must not be empty').max(500, 'is longer than 500 characters'),
     caseInsensitive: z.boolean().default(false),
   }),
   /** At least `min` words from a word class of the task's lexicon; graded as count / min. */
-  z.object({ kind: z.literal('word-class'), wordClass: word, min: z.number().int().min(1).max(50) }),
+  z.strictObject({ kind: z.literal('word-class'), wordClass: word, min: z.number().int().min(1).max(50) }),
   /** The last word rhymes with the prompt's topic (by the task's rhyme table). */
-  z.object({ kind: z.literal('rhyme') }),
+  z.strictObject({ kind: z.literal('rhyme') }),
 ]);
 
-export const criterionSchema = z.object({
+export const criterionSchema = z.strictObject({
   id: z
     .string()
     .regex(

@@ -4,8 +4,9 @@
  * inflates with a size cap, parses JSON and validates with the experiment schema; every rejection
  * says what was wrong.
  */
-import { EXPERIMENT_VERSION, experimentSchema, type Experiment } from '../experiment/schema';
-import { parseWith, type Parsed } from '../validation';
+import { EXPERIMENT_VERSION, type Experiment } from '../experiment/schema';
+import { parseExperiment } from '../experiment/resolve';
+import type { Parsed } from '../validation';
 
 /** The hash parameter that carries an experiment. */
 export const SHARE_PARAM = 'x';
@@ -15,8 +16,6 @@ export const MAX_ENCODED_CHARS = 48_000;
 export const MAX_JSON_BYTES = 256_000;
 
 export type ExperimentValidator = (input: unknown) => Parsed<Experiment>;
-
-const schemaValidator: ExperimentValidator = (input) => parseWith(experimentSchema, input);
 
 const fail = (message: string, path = ''): Parsed<never> => ({ ok: false, problems: [{ path, message }] });
 
@@ -91,7 +90,7 @@ export async function encodeExperiment(experiment: Experiment): Promise<string> 
 /** Decode and validate a share-link payload; never throws. */
 export async function decodeExperiment(
   payload: string,
-  validate: ExperimentValidator = schemaValidator,
+  validate: ExperimentValidator = parseExperiment,
 ): Promise<Parsed<Experiment>> {
   if (payload.length === 0) return fail('the link carries no experiment (empty payload)');
   if (payload.length > MAX_ENCODED_CHARS)
@@ -127,6 +126,22 @@ export async function decodeExperiment(
 export function payloadFromHash(hash: string): string | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   return params.get(SHARE_PARAM);
+}
+
+/**
+ * The payload of a share link given whole (`https://host/path/#x=...`), as its hash (`#x=...`)
+ * or as `x=...`, for the command line; `''` for a URL that carries none (decoding then says so),
+ * and null when `text` is not a link at all (a file name).
+ */
+export function payloadFromLink(text: string): string | null {
+  const link = text.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(link)) {
+    const hash = link.indexOf('#');
+    return hash >= 0 ? (payloadFromHash(link.slice(hash)) ?? '') : '';
+  }
+  if (link.startsWith('#')) return payloadFromHash(link) ?? '';
+  if (link.startsWith(`${SHARE_PARAM}=`)) return payloadFromHash(link) ?? '';
+  return null;
 }
 
 export function hashFor(payload: string): string {

@@ -50,6 +50,7 @@ import {
   type LiveEdit,
   type MetricRecord,
   type RunTrainer,
+  type TrainerFaults,
   type TrainerHooks,
   type WeightMatrix,
 } from './types';
@@ -109,6 +110,7 @@ class Trainer implements RunTrainer {
     private readonly optimizer: GrpoOptimizer,
     private readonly streams: RandomStreams,
     private state: TrainerState,
+    private readonly faults: TrainerFaults = {},
   ) {
     this.compiled = compileRubric(state.rubric, task.lexicon);
   }
@@ -285,7 +287,7 @@ class Trainer implements RunTrainer {
       state: this.state.focalState,
     });
     const advantages = aggregate.advantages;
-    if (this.config.debug?.injectNonFiniteAtStep === stepNumber) advantages.fill(Number.NaN);
+    if (this.faults.nonFiniteAtStep === stepNumber) advantages.fill(Number.NaN);
     for (let n = 0; n < N; n++)
       if (!Number.isFinite(advantages[n]))
         throw new NonFiniteError(stepNumber, `the advantage of rollout ${n}`);
@@ -486,7 +488,7 @@ export async function createTrainer(
     method: config.method,
     lr: config.optim.lr,
   };
-  return new Trainer(config, seed, task, policy, reference, optimizer, streams, state);
+  return new Trainer(config, seed, task, policy, reference, optimizer, streams, state, hooks.faults);
 }
 
 /** Forget cached warm starts (tests, or to bound memory in long sweeps). */

@@ -128,6 +128,17 @@ export interface TrainerHooks {
     get(key: string): Promise<WeightMatrix[] | undefined>;
     set(key: string, weights: WeightMatrix[]): Promise<void>;
   };
+  /**
+   * Faults injected on purpose, so that failure handling can be tested for real. Set only by
+   * tests (the unit tests and the browser tests' page); never part of an experiment, so no link,
+   * file or import can carry them.
+   */
+  faults?: TrainerFaults;
+}
+
+export interface TrainerFaults {
+  /** Replace the advantages of this step with NaN. */
+  nonFiniteAtStep?: number;
 }
 
 export class NonFiniteError extends Error {

@@ -3,6 +3,8 @@ import { fromSavedRun, parseImport, toSavedRun } from '../../../src/app/model/sa
 import type { RunView } from '../../../src/client/types';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
 
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
 const view: RunView = {
   spec: {
     id: 'run-1',
@@ -46,7 +48,7 @@ const view: RunView = {
 describe('saved runs', () => {
   it('round-trips through JSON, NaN included, and a live run comes back stopped', () => {
     const text = JSON.stringify(toSavedRun(view, '2026-01-01T00:00:00.000Z'));
-    const parsed = parseImport(text);
+    const parsed = parseImport(bytes(text));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok || parsed.value.kind !== 'runs') return;
     const restored = fromSavedRun(parsed.value.runs[0]);
@@ -61,29 +63,29 @@ describe('saved runs', () => {
       toSavedRun(view),
       toSavedRun({ ...view, spec: { ...view.spec, id: 'run-2' } }),
     ]);
-    const parsed = parseImport(text);
+    const parsed = parseImport(bytes(text));
     expect(parsed.ok && parsed.value.kind === 'runs' && parsed.value.runs.length).toBe(2);
   });
 
   it('names the invalid field of a damaged run', () => {
     const saved = toSavedRun(view) as unknown as { spec: { config: { steps: number } } };
     saved.spec.config.steps = -5;
-    const parsed = parseImport(JSON.stringify(saved));
+    const parsed = parseImport(bytes(JSON.stringify(saved)));
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.problems.map((p) => p.path)).toContain('spec.config.steps');
   });
 
   it('imports an experiment file, checking the task', () => {
-    const ok = parseImport(JSON.stringify({ version: 1, task: 'meadow' }));
+    const ok = parseImport(bytes(JSON.stringify({ version: 1, task: 'meadow' })));
     expect(ok.ok && ok.value.kind).toBe('experiment');
-    const bad = parseImport(JSON.stringify({ version: 1, task: 'nowhere' }));
+    const bad = parseImport(bytes(JSON.stringify({ version: 1, task: 'nowhere' })));
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems[0].path).toBe('task');
   });
 
   it('rejects text that is not JSON, or JSON of another shape', () => {
-    expect(parseImport('{oops').ok).toBe(false);
-    const other = parseImport('{"hello": 1}');
+    expect(parseImport(bytes('{oops')).ok).toBe(false);
+    const other = parseImport(bytes('{"hello": 1}'));
     expect(other.ok).toBe(false);
     if (!other.ok) expect(other.problems[0].message).toMatch(/neither a saved run/);
   });

@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/share/codec';
 import { experimentSchema } from '../../../src/core/experiment/schema';
 
-const base = experimentSchema.parse({ version: 1, task: 'easy-hard', seeds: [1, 2, 3], steps: 200 });
+const base = experimentSchema.parse({ version: 1, task: 'meadow', seeds: [1, 2, 3], steps: 200 });
 
 async function deflateJson(value: unknown): Promise<string> {
   const stream = new Blob([JSON.stringify(value)]).stream().pipeThrough(new CompressionStream('deflate-raw'));

@@ -52,9 +52,6 @@ export class FakeWorker implements WorkerHandle {
   async restoreFrom(_checkpoint: Checkpoint) {
     this.calls.push('restoreFrom');
   }
-  async crashForTest() {
-    this.crash('crash requested by a test');
-  }
   onFailure(listener: (reason: string) => void) {
     this.failureListeners.push(listener);
   }

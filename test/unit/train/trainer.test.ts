@@ -151,7 +151,7 @@ describe('trainer', () => {
   });
 
   it('throws NonFiniteError at the injected step, before updating', async () => {
-    const trainer = await createTrainer(tiny({ debug: { injectNonFiniteAtStep: 2 } }), 5);
+    const trainer = await createTrainer(tiny(), 5, { faults: { nonFiniteAtStep: 2 } });
     await trainer.step();
     await expect(trainer.step()).rejects.toBeInstanceOf(NonFiniteError);
     expect(trainer.stepIndex).toBe(1);

@@ -1,22 +1,27 @@
 /**
- * `window.__focalLab`: the typed run commands, for browser tests. Installed only when the page URL
- * has `?test`. It accepts data only (a run spec whose config goes through the experiment schema)
- * and calls the pool's commands; nothing in it evaluates code, so a link can do no more with it
- * than the UI's own buttons.
+ * `window.__focalLab`: the typed run commands, for browser tests, on the test page only (the app
+ * has no such hook). It drives the app's run pool; its workers are the app's trainer worker plus a
+ * crash command (trainer.worker.ts here), and a run may carry test-only faults, which no
+ * experiment from a link or a file can.
  */
-import { BACKENDS, experimentCoreSchema, type BackendChoice } from '../core/experiment/schema';
-import type { LiveEdit } from '../core/train/types';
-import { getRunPool, type RunPool } from './pool';
-import type { RunView, Speed } from './types';
+import { BACKENDS, type BackendChoice } from '../../../src/core/experiment/schema';
+import { parseConfig } from '../../../src/core/experiment/resolve';
+import type { LiveEdit, TrainerFaults } from '../../../src/core/train/types';
+import { RunPool } from '../../../src/client/pool';
+import type { RunView, Speed } from '../../../src/client/types';
+import { wrapTrainerWorker, type WorkerFactory } from '../../../src/client/worker-handle';
+import { CRASH_MESSAGE } from './crash';
 
 export interface TestRunInput {
   id: string;
   name?: string;
-  /** An experiment core as in a file; validated and defaulted by the schema. */
+  /** An experiment core as in a file; validated and defaulted like one. */
   config: unknown;
   seed?: number;
   backend?: BackendChoice;
   autoStart?: boolean;
+  /** Faults to inject (test-only; see `TrainerHooks.faults`). */
+  faults?: TrainerFaults;
 }
 
 /** What a test can read of a snapshot (weights summarised: typed arrays do not cross to the test). */
@@ -51,17 +56,34 @@ declare global {
   }
 }
 
-export function createTestHook(pool: RunPool): FocalLabTestHook {
+/** The pool's worker factory, with the test's faults added to each run and its worker kept for `crash`. */
+function testWorkers(faults: Map<string, TrainerFaults>, workers: Map<string, Worker>): WorkerFactory {
+  return (name) => {
+    const worker = new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name });
+    const handle = wrapTrainerWorker(worker);
+    return {
+      ...handle,
+      init(spec, sink, options) {
+        workers.set(spec.id, worker);
+        return handle.init(spec, sink, { ...options, faults: faults.get(spec.id) });
+      },
+    };
+  };
+}
+
+export function createTestHook(): FocalLabTestHook {
+  const faults = new Map<string, TrainerFaults>();
+  const workers = new Map<string, Worker>();
+  const pool = new RunPool({ factory: testWorkers(faults, workers) });
   return {
     add(input) {
-      const parsed = experimentCoreSchema.safeParse(input.config);
-      if (!parsed.success) {
-        return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
-      }
-      const backend = input.backend ?? parsed.data.backend;
+      const parsed = parseConfig(input.config);
+      if (!parsed.ok) return { ok: false, problems: parsed.problems.map((p) => `${p.path}: ${p.message}`) };
+      const backend = input.backend ?? parsed.value.backend;
       if (!BACKENDS.includes(backend)) return { ok: false, problems: [`backend: unknown "${backend}"`] };
+      if (input.faults) faults.set(input.id, input.faults);
       pool.add(
-        { id: input.id, name: input.name ?? input.id, config: parsed.data, seed: input.seed ?? 1, backend },
+        { id: input.id, name: input.name ?? input.id, config: parsed.value, seed: input.seed ?? 1, backend },
         { autoStart: input.autoStart ?? true },
       );
       return { ok: true };
@@ -93,12 +115,6 @@ export function createTestHook(pool: RunPool): FocalLabTestHook {
         })),
       };
     },
-    crash: (id) => pool.crashForTest(id),
+    crash: (id) => workers.get(id)?.postMessage({ [CRASH_MESSAGE]: true }),
   };
-}
-
-/** Installs the hook when the page was opened with `?test`; call once from `src/main.ts`. */
-export function installTestHookIfRequested(pool: RunPool = getRunPool()): void {
-  if (!new URLSearchParams(window.location.search).has('test')) return;
-  window.__focalLab = createTestHook(pool);
 }

@@ -1,0 +1,13 @@
+// The app's trainer worker, plus one test-only command: on CRASH_MESSAGE it throws an uncaught
+// error, so that the browser tests exercise the pool's crash handling with a real worker failure.
+// It lives here, apart from the app's code, so that nothing in production can crash a worker.
+import '../../../workers/trainer.worker';
+import { CRASH_MESSAGE } from './crash';
+
+self.addEventListener('message', (event: MessageEvent) => {
+  const data: unknown = event.data;
+  if (typeof data === 'object' && data !== null && CRASH_MESSAGE in data)
+    setTimeout(() => {
+      throw new Error('crash requested by a test');
+    }, 0);
+});
