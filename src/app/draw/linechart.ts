@@ -1,10 +1,13 @@
 /**
  * A uPlot line chart that the views feed with column data. Data arrive in batches; the chart
- * redraws at most once per animation frame, and rebuilds only when its series change.
+ * redraws at most once per animation frame, and rebuilds only when its series change. Long
+ * series are thinned to what the width can show (`decimate`), and charts waiting to draw share
+ * the frames within a budget, so that six charts of an imported 50,000-step run never make one
+ * long frame together.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Columns } from '../model/series';
+import { decimate, type Columns } from '../model/series';
 import { seriesColour } from './palette';
 
 export interface LineChartOptions {
@@ -15,11 +18,31 @@ export interface LineChartOptions {
   xLabel?: string;
 }
 
+/** Milliseconds of drawing per animation frame before the remaining charts wait for the next. */
+const FRAME_BUDGET_MS = 12;
+const waiting = new Set<LineChart>();
+let frame = 0;
+
+function drawWaiting(): void {
+  frame = 0;
+  const start = performance.now();
+  for (const chart of waiting) {
+    waiting.delete(chart);
+    chart.drawPending();
+    if (performance.now() - start > FRAME_BUDGET_MS) break;
+  }
+  if (waiting.size > 0) frame = requestAnimationFrame(drawWaiting);
+}
+
+function scheduleDraw(chart: LineChart): void {
+  waiting.add(chart);
+  if (frame === 0) frame = requestAnimationFrame(drawWaiting);
+}
+
 export class LineChart {
   #plot: uPlot | null = null;
   #labels: string[] = [];
   #pending: { columns: Columns; labels: string[] } | null = null;
-  #frame = 0;
   #observer: ResizeObserver;
 
   constructor(
@@ -43,15 +66,17 @@ export class LineChart {
   /** Queue new data; drawn on the next animation frame. */
   update(columns: Columns, labels: string[]): void {
     this.#pending = { columns, labels };
-    if (this.#frame === 0) this.#frame = requestAnimationFrame(() => this.#draw());
+    scheduleDraw(this);
   }
 
-  #draw(): void {
-    this.#frame = 0;
+  /** Draws the data queued by `update` (called by the frame scheduler). */
+  drawPending(): void {
     const pending = this.#pending;
     this.#pending = null;
     if (!pending) return;
-    const { columns, labels } = pending;
+    const { labels } = pending;
+    // About two points per pixel column of each bucket's extremes: enough to look exact.
+    const columns = decimate(pending.columns, this.#width());
     const same = labels.length === this.#labels.length && labels.every((l, i) => l === this.#labels[i]);
     if (this.#plot && same) {
       this.#plot.setData(columns as uPlot.AlignedData);
@@ -120,7 +145,7 @@ export class LineChart {
   }
 
   destroy(): void {
-    cancelAnimationFrame(this.#frame);
+    waiting.delete(this);
     this.#observer.disconnect();
     this.#plot?.destroy();
     this.#plot = null;

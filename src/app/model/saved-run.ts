@@ -126,6 +126,18 @@ export type Imported = { kind: 'runs'; runs: SavedRun[] } | { kind: 'experiment'
 /** Largest file the app imports. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
+/** Problems shown at most: a file of 50,000 bad records gets a readable answer. */
+const MAX_PROBLEMS = 20;
+
+function atMost(problems: Problem[]): Problem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const more = problems.length - MAX_PROBLEMS;
+  return [
+    ...problems.slice(0, MAX_PROBLEMS),
+    { path: '', message: `and ${more} more problem${more > 1 ? 's' : ''}` },
+  ];
+}
+
 const prefixed = (prefix: string, problems: readonly Problem[]): Problem[] =>
   problems.map((p) => ({ path: prefix + p.path, message: p.message }));
 
@@ -163,7 +175,9 @@ export function parseImport(bytes: Uint8Array): Parsed<Imported> {
       if (parsed.ok) runs.push(parsed.value);
       else problems.push(...parsed.problems);
     });
-    return problems.length ? { ok: false, problems } : { ok: true, value: { kind: 'runs', runs } };
+    return problems.length
+      ? { ok: false, problems: atMost(problems) }
+      : { ok: true, value: { kind: 'runs', runs } };
   }
   if (typeof data === 'object' && data !== null && 'version' in data && 'task' in data) {
     const parsed = parseExperiment(data);

@@ -43,6 +43,20 @@ export function persistenceAvailable(): boolean {
 }
 
 /**
+ * Stores an imported run unless a run with its id is stored already; false when it was not
+ * stored. Called from the import worker, so that the page never serialises a large run.
+ */
+export async function storeImportedRun(saved: SavedRun): Promise<boolean> {
+  if (!persistenceAvailable()) return false;
+  try {
+    await (await open()).add(STORE, saved, saved.spec.id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Saved runs that still pass the schema (a damaged record is skipped, not fatal), and the step of
  * each saved checkpoint by run id (the checkpoints themselves are read by `loadCheckpoint`).
  */

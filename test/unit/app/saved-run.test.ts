@@ -75,6 +75,19 @@ describe('saved runs', () => {
     if (!parsed.ok) expect(parsed.problems.map((p) => p.path)).toContain('spec.config.steps');
   });
 
+  it('names at most 20 problems of a badly damaged file, and says how many more', () => {
+    const saved = {
+      ...toSavedRun(view),
+      spec: { ...view.spec, config: experimentCoreSchema.parse({ task: 'meadow' }) },
+      metrics: Array.from({ length: 30 }, () => ({ step: -1 })),
+    };
+    const parsed = parseImport(bytes(JSON.stringify(saved)));
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems).toHaveLength(21);
+    expect(parsed.problems.at(-1)?.message).toMatch(/^and \d+ more problems$/);
+  });
+
   it('imports an experiment file, checking the task', () => {
     const ok = parseImport(bytes(JSON.stringify({ version: 1, task: 'meadow' })));
     expect(ok.ok && ok.value.kind).toBe('experiment');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultParams, newCriterionId, parseWordList, KINDS } from '../../../src/app/model/criteria';
 import { signFlips } from '../../../src/app/model/inspect';
-import { alignRuns, overlayOf } from '../../../src/app/model/series';
+import { alignRuns, decimate, overlayOf, type Columns } from '../../../src/app/model/series';
 import { criterionParamsSchema } from '../../../src/core/rubric/schema';
 import type { InspectedGroup } from '../../../src/core/train/types';
 
@@ -58,5 +58,36 @@ describe('criterion editing helpers', () => {
     expect(newCriterionId('No repeated word!', [])).toBe('no-repeated-word');
     expect(newCriterionId('topic', ['topic', 'topic-2'])).toBe('topic-3');
     expect(newCriterionId('!!!', [])).toBe('criterion');
+  });
+});
+
+describe('decimate', () => {
+  it('keeps short series as they are', () => {
+    const columns: Columns = [
+      [1, 2, 3],
+      [0.1, 0.2, 0.3],
+    ];
+    expect(decimate(columns, 100)).toBe(columns);
+  });
+
+  it('bounds the points of a long series and keeps its ends and every bucket extreme', () => {
+    const n = 50_000;
+    const x = Array.from({ length: n }, (_, i) => i + 1);
+    const a = x.map((s) => Math.sin(s / 500));
+    const b: (number | null)[] = x.map((s) => (s % 7 === 0 ? null : Math.cos(s / 300)));
+    a[31_337] = 5; // a one-step spike
+    b[12_345] = -4;
+    const [dx, da, db] = decimate([x, a, b], 500);
+    expect(dx.length).toBeLessThanOrEqual(500 * 6);
+    expect(dx[0]).toBe(1);
+    expect(dx.at(-1)).toBe(n);
+    expect(Math.max(...(da as number[]))).toBe(5);
+    expect(Math.min(...db.filter((v): v is number => v !== null))).toBe(-4);
+    // Every kept point is a real point of the series, at its own step.
+    dx.forEach((s, i) => {
+      expect(da[i]).toBe(a[s - 1]);
+      expect(db[i]).toBe(b[s - 1]);
+    });
+    expect([...dx].sort((p, q) => p - q)).toEqual(dx);
   });
 });
