@@ -38,6 +38,8 @@ Options:
   --longtask-seconds <N>
                       browser: seconds of training watched for main-thread long tasks (default 5;
                       0 skips)
+  --profile           in Node, also time every kernel and print launches and milliseconds per step
+                      by kernel kind (slows the step a little)
   --json              print the results as JSON instead of a table
 
 In the browser it also reports the gzip size of the app's initial JavaScript (a production build)
@@ -59,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
       sizes: { type: 'string', default: 'medium' },
       steps: { type: 'string' },
       json: { type: 'boolean' },
+      profile: { type: 'boolean' },
     },
     USAGE,
     'bench',
@@ -115,7 +118,9 @@ export async function run(argv: string[]): Promise<number> {
       log: (line) => console.error(line),
     });
   }
-  const results = inNode ? await benchNode(backends, sizes, steps ?? 8, warmup ?? 2) : [];
+  const results = inNode
+    ? await benchNode(backends, sizes, steps ?? 8, warmup ?? 2, values.profile === true)
+    : [];
   const problems = browser ? browserProblems(browser) : [];
   for (const p of problems) console.error(`problem: ${p}`);
   const code = problems.length ? 1 : 0;
@@ -135,13 +140,14 @@ async function benchNode(
   sizes: readonly ModelSize[],
   steps: number,
   warmup: number,
+  profile: boolean,
 ): Promise<StepBenchResult[]> {
   const results: StepBenchResult[] = [];
   for (const backend of backends) {
     await useBackend(backend);
     for (const size of sizes) {
       console.error(`benchmarking ${size} on ${backend} ...`);
-      results.push(await benchSteps(benchConfig(size), steps, warmup));
+      results.push(await benchSteps(benchConfig(size), steps, warmup, profile));
     }
   }
   return results;
@@ -161,6 +167,7 @@ function formatNode(results: readonly StepBenchResult[], warmup: number): string
         'update',
         'tokens/s',
         'reads/step',
+        'launches/step',
         'tensor growth',
       ],
       results.map((r) => [
@@ -173,6 +180,7 @@ function formatNode(results: readonly StepBenchResult[], warmup: number): string
         f(r.msUpdate),
         r.tokensPerSecond.toFixed(0),
         String(r.readsPerStep),
+        String(r.launchesPerStep),
         String(r.tensorGrowth),
       ]),
     ),
@@ -182,8 +190,27 @@ function formatNode(results: readonly StepBenchResult[], warmup: number): string
     const c = cpu.find((r) => r.size === w.size);
     if (c) lines.push(`${w.size}: wasm is ${(c.msStep / w.msStep).toFixed(1)}x faster than cpu per step`);
   }
+  for (const r of results.filter((x) => x.profile)) lines.push('', formatProfile(r));
   lines.push(
     `medians after ${warmup} warm-up steps; task meadow, 8 prompts x 8 rollouts, focal, no warm start`,
   );
   return lines.join('\n');
+}
+
+/** Launches and milliseconds per step by kernel kind, with the share of all kernel time. */
+function formatProfile(r: StepBenchResult): string {
+  const rows = r.profile ?? [];
+  const total = rows.reduce((s, x) => s + x.ms, 0);
+  return [
+    `kernels per step, ${r.size} on ${r.backend}: ${r.launchesPerStep} launches, ${total.toFixed(1)} ms in kernels of ${r.msStep.toFixed(1)} ms per step`,
+    table(
+      ['kernel', 'launches', 'ms', 'share'],
+      rows.map((x) => [
+        x.kernel,
+        x.launches.toFixed(0),
+        x.ms.toFixed(2),
+        `${((100 * x.ms) / Math.max(total, 1e-9)).toFixed(1)}%`,
+      ]),
+    ),
+  ].join('\n');
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { experimentCoreSchema, type ExperimentCore, type ModelSize } from '../experiment/schema';
+import { installKernelCounter, type KernelTally } from '../policy/kernel-count';
 import { resetTransferStats, transferStats } from '../policy/transfer';
 import { createTrainer } from './trainer';
 
@@ -22,9 +23,22 @@ export interface StepBenchResult {
   tokensPerSecond: number;
   /** Device -> CPU reads per step (the same for every step). */
   readsPerStep: number;
+  /** Kernel launches per step (median), counted by wrapping the backend's kernels. */
+  launchesPerStep: number;
+  /**
+   * With `profile`: launches and milliseconds per step by kernel kind, most expensive first. The
+   * milliseconds are the kernels' own work on cpu and wasm, only the enqueueing on webgl and webgpu.
+   */
+  profile?: KernelProfileRow[];
   /** Tensors alive after the timed steps minus before them (0 = no leak). */
   tensorGrowth: number;
   steps: number;
+}
+
+export interface KernelProfileRow {
+  kernel: string;
+  launches: number;
+  ms: number;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -42,8 +56,15 @@ export function benchConfig(size: ModelSize = 'medium', task = 'meadow'): Experi
   });
 }
 
-export async function benchSteps(config: ExperimentCore, steps = 8, warmup = 2): Promise<StepBenchResult> {
+export async function benchSteps(
+  config: ExperimentCore,
+  steps = 8,
+  warmup = 2,
+  profile = false,
+): Promise<StepBenchResult> {
   const trainer = await createTrainer(config, 1);
+  // Timing every kernel slows the step a little; the plain counter costs an increment per launch.
+  const counter = installKernelCounter(profile);
   try {
     for (let i = 0; i < warmup; i++) await trainer.step();
     const before = tf.memory().numTensors;
@@ -54,11 +75,15 @@ export async function benchSteps(config: ExperimentCore, steps = 8, warmup = 2):
       update: [] as number[],
     };
     const reads: number[] = [];
+    const launches: number[] = [];
     let tokens = 0;
     let sampleMs = 0;
     for (let i = 0; i < steps; i++) {
       resetTransferStats();
+      if (i === 0) counter.reset();
+      const before = counter.launches();
       const r = await trainer.step();
+      launches.push(counter.launches() - before);
       reads.push(transferStats().reads);
       parts.sample.push(r.msSample);
       parts.score.push(r.msScore);
@@ -79,10 +104,19 @@ export async function benchSteps(config: ExperimentCore, steps = 8, warmup = 2):
       msUpdate: median(parts.update),
       tokensPerSecond: tokens / (sampleMs / 1000),
       readsPerStep: Math.max(...reads),
+      launchesPerStep: median(launches),
+      ...(profile ? { profile: profileRows(counter.tally(), steps) } : {}),
       tensorGrowth: tf.memory().numTensors - before,
       steps,
     };
   } finally {
+    counter.uninstall();
     trainer.dispose();
   }
+}
+
+function profileRows(tally: KernelTally, steps: number): KernelProfileRow[] {
+  return [...tally.counts.entries()]
+    .map(([kernel, n]) => ({ kernel, launches: n / steps, ms: (tally.ms.get(kernel) ?? 0) / steps }))
+    .sort((a, b) => b.ms - a.ms || b.launches - a.launches);
 }
