@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random/rng';
 import { constTimes, dense } from './dense';
+import { causalAttention } from './kernels/attention';
 import { floatOneHot } from './one-hot';
 import { MASKED_LOGIT, NEVER_GENERATED } from './tokens';
 import { readBack } from './transfer';
@@ -292,13 +293,7 @@ function head(w: PolicyWeights, h: tf.Tensor2D, vocabSize: number): tf.Tensor2D 
   return dense(layerNorm(h, w.lnfg, w.lnfb), tf.transpose(w.wte), tf.tensor1d(mask));
 }
 
-function causalMask(t: number): tf.Tensor2D {
-  const m = new Float32Array(t * t);
-  for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) m[i * t + j] = MASKED_LOGIT;
-  return tf.tensor2d(m, [t, t]);
-}
-
-/** Per-layer keys and values, [N*H, t, hd], for incremental decoding. */
+/** Per-layer keys and values, [N, t, d] (heads side by side), for incremental decoding. */
 export interface KvCache {
   keys: tf.Tensor3D[];
   values: tf.Tensor3D[];
@@ -315,22 +310,14 @@ function blocksFull(
   t: number,
 ): { h: tf.Tensor2D; cache: KvCache } {
   const { dModel: d, nHeads: nh } = policy.dims;
-  const hd = d / nh;
-  const scale = 1 / Math.sqrt(hd);
-  const mask = causalMask(t);
   const cache: KvCache = { keys: [], values: [] };
-  // Only 4-D transposes: the wasm backend runs 5-D ones on a slow generic path.
-  const heads = (y: tf.Tensor2D, perm: number[], shape: number[]): tf.Tensor3D =>
-    tf.transpose(y.reshape([n, t, nh, hd]), perm).reshape(shape) as tf.Tensor3D;
   for (const blk of policy.weights.blocks) {
     const h = layerNorm(x, blk.ln1g, blk.ln1b);
-    const q = heads(dense(h, blk.wq, blk.bq).mul(scale) as tf.Tensor2D, [0, 2, 1, 3], [n * nh, t, hd]);
-    const k = heads(dense(h, blk.wk, blk.bk), [0, 2, 1, 3], [n * nh, t, hd]);
-    const v = heads(dense(h, blk.wv, blk.bv), [0, 2, 1, 3], [n * nh, t, hd]);
-    const att = tf.softmax(tf.matMul(q, k, false, true).add(mask));
-    const ctx = tf.matMul(att, v); // [N*H, T, hd]
-    const merged = tf.transpose(ctx.reshape([n, nh, t, hd]), [0, 2, 1, 3]).reshape([n * t, d]) as tf.Tensor2D;
-    x = x.add(dense(merged, blk.wo, blk.bo));
+    const q = dense(h, blk.wq, blk.bq).reshape([n, t, d]) as tf.Tensor3D;
+    const k = dense(h, blk.wk, blk.bk).reshape([n, t, d]) as tf.Tensor3D;
+    const v = dense(h, blk.wv, blk.bv).reshape([n, t, d]) as tf.Tensor3D;
+    const ctx = causalAttention(q, k, v, nh).reshape([n * t, d]) as tf.Tensor2D;
+    x = x.add(dense(ctx, blk.wo, blk.bo));
     x = x.add(mlp(x, blk));
     cache.keys.push(k);
     cache.values.push(v);
@@ -376,28 +363,19 @@ export function decodeStep(
 ): { logits: tf.Tensor2D; cache: KvCache } {
   const n = token.shape[0];
   const { dModel: d, nHeads: nh } = policy.dims;
-  const hd = d / nh;
-  const scale = 1 / Math.sqrt(hd);
   const { vocabSize } = policy.config;
   let x = embed(policy.weights, token.reshape([n, 1]), pos, vocabSize);
   const next: KvCache = { keys: [], values: [] };
   policy.weights.blocks.forEach((blk, l) => {
     const h = layerNorm(x, blk.ln1g, blk.ln1b);
-    // One position per row: [N, H*hd] is already [N*H, 1, hd] in memory. The cache grows along
-    // axis 1 (concatenating along the last axis is twice as slow on wasm).
-    const q = dense(h, blk.wq, blk.bq)
-      .mul(scale)
-      .reshape([n * nh, 1, hd]) as tf.Tensor3D;
-    const keys = tf.concat(
-      [cache.keys[l], dense(h, blk.wk, blk.bk).reshape([n * nh, 1, hd]) as tf.Tensor3D],
-      1,
-    );
+    // The cache grows along axis 1 (concatenating along the last axis is slower on wasm).
+    const q = dense(h, blk.wq, blk.bq).reshape([n, 1, d]) as tf.Tensor3D;
+    const keys = tf.concat([cache.keys[l], dense(h, blk.wk, blk.bk).reshape([n, 1, d]) as tf.Tensor3D], 1);
     const values = tf.concat(
-      [cache.values[l], dense(h, blk.wv, blk.bv).reshape([n * nh, 1, hd]) as tf.Tensor3D],
+      [cache.values[l], dense(h, blk.wv, blk.bv).reshape([n, 1, d]) as tf.Tensor3D],
       1,
     );
-    const att = tf.softmax(tf.matMul(q, keys, false, true)) as tf.Tensor3D;
-    const ctx = tf.matMul(att, values).reshape([n, d]) as tf.Tensor2D;
+    const ctx = causalAttention(q, keys, values, nh).reshape([n, d]) as tf.Tensor2D;
     x = x.add(dense(ctx, blk.wo, blk.bo));
     x = x.add(mlp(x, blk));
     next.keys.push(keys);

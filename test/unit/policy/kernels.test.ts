@@ -1,0 +1,90 @@
+/**
+ * The JavaScript kernels (cpu and wasm) against the same computation composed from TF.js ops and
+ * differentiated by TF.js autodiff, on small random cases, and against finite differences.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../../src/core/policy/backend-node';
+import { causalAttention, composedAttention } from '../../../src/core/policy/kernels/attention';
+import { Rng } from '../../../src/core/random';
+
+function randomTensor(shape: number[], rng: Rng, std = 1): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal() * std),
+    shape,
+  );
+}
+
+async function values(t: tf.Tensor): Promise<number[]> {
+  return Array.from(await t.data());
+}
+
+function expectClose(actual: number[], expected: number[], tol: number): void {
+  expect(actual.length).toBe(expected.length);
+  const scale = Math.max(1e-3, ...expected.map(Math.abs));
+  const worst = Math.max(...actual.map((a, i) => Math.abs(a - expected[i])));
+  expect(worst / scale).toBeLessThan(tol);
+}
+
+const cases = [
+  { name: 'full sequence', n: 3, tq: 5, tk: 5, d: 8, heads: 2 },
+  { name: 'decoding step over a cache', n: 4, tq: 1, tk: 6, d: 12, heads: 3 },
+  { name: 'last queries of a longer sequence', n: 2, tq: 3, tk: 7, d: 8, heads: 4 },
+];
+
+describe.each(['cpu', 'wasm'] as const)('causal attention kernel on %s', (backend) => {
+  afterAll(() => useBackend('cpu'));
+
+  it.each(cases)('matches composed ops and their autodiff gradients: $name', async (c) => {
+    await useBackend(backend);
+    const rng = new Rng(11, c.name);
+    const q = randomTensor([c.n, c.tq, c.d], rng);
+    const k = randomTensor([c.n, c.tk, c.d], rng);
+    const v = randomTensor([c.n, c.tk, c.d], rng);
+    const w = randomTensor([c.n, c.tq, c.d], rng); // a random linear read-out, so every output matters
+    const loss = (f: typeof causalAttention) => (a: tf.Tensor, b: tf.Tensor, cc: tf.Tensor) =>
+      f(a as tf.Tensor3D, b as tf.Tensor3D, cc as tf.Tensor3D, c.heads)
+        .mul(w)
+        .sum() as tf.Scalar;
+    const before = tf.memory().numTensors;
+    const out = causalAttention(q as tf.Tensor3D, k as tf.Tensor3D, v as tf.Tensor3D, c.heads);
+    const ref = tf.tidy(() =>
+      composedAttention(q as tf.Tensor3D, k as tf.Tensor3D, v as tf.Tensor3D, c.heads),
+    );
+    expectClose(await values(out), await values(ref), 1e-5);
+    const g = tf.grads(loss(causalAttention))([q, k, v]);
+    const gRef = tf.grads(loss(composedAttention))([q, k, v]);
+    for (let i = 0; i < 3; i++) expectClose(await values(g[i]), await values(gRef[i]), 1e-5);
+    tf.dispose([out, ref, ...g, ...gRef]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([q, k, v, w]);
+  });
+
+  it('has gradients that agree with finite differences', async () => {
+    await useBackend(backend);
+    const rng = new Rng(5, 'fd');
+    const shape = [2, 4, 6];
+    const q = randomTensor(shape, rng) as tf.Tensor3D;
+    const k = randomTensor(shape, rng) as tf.Tensor3D;
+    const v = randomTensor(shape, rng) as tf.Tensor3D;
+    const w = randomTensor(shape, rng);
+    const f = (qq: tf.Tensor) =>
+      causalAttention(qq as tf.Tensor3D, k, v, 2)
+        .mul(w)
+        .sum() as tf.Scalar;
+    const analytic = await values(tf.grad(f)(q));
+    const base = await values(q);
+    const h = 1e-2;
+    for (const idx of [0, 7, 13, 29, 47]) {
+      const plus = base.slice();
+      const minus = base.slice();
+      plus[idx] += h;
+      minus[idx] -= h;
+      const fp = (await values(tf.tidy(() => f(tf.tensor(plus, shape)))))[0];
+      const fm = (await values(tf.tidy(() => f(tf.tensor(minus, shape)))))[0];
+      expect(analytic[idx]).toBeCloseTo((fp - fm) / (2 * h), 2);
+    }
+    tf.dispose([q, k, v, w]);
+  });
+});
