@@ -4,6 +4,8 @@
  * by parameter name (checkpoints restore into a fresh policy), and nothing relies on private fields.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ADAM, fusedAdam } from './kernels/adam';
+import { hasKernel } from './kernels/host-arrays';
 import type { NamedParam, WeightArray } from './model';
 import { readBack } from './transfer';
 
@@ -109,20 +111,67 @@ export function adamStep(
   const stepSize = opt.lr / (1 - b1 ** opt.step);
   const invSqrtBc2 = 1 / Math.sqrt(1 - b2 ** opt.step);
   params.forEach((p, i) => {
-    let state = opt.moments.get(p.name);
-    if (!state) {
-      state = {
-        m: tf.variable(tf.zerosLike(p.variable), false),
-        v: tf.variable(tf.zerosLike(p.variable), false),
-      };
-      opt.moments.set(p.name, state);
-    }
+    const state = momentsOf(opt, p);
     const g = gradScale ? grads[i].mul(gradScale) : grads[i];
     state.m.assign(state.m.mul(b1).add(g.mul(1 - b1)));
     state.v.assign(state.v.mul(b2).add(g.square().mul(1 - b2)));
     const denom = tf.sqrt(state.v).mul(invSqrtBc2).add(epsilon);
     p.variable.assign(p.variable.sub(state.m.div(denom).mul(stepSize)));
   });
+}
+
+function momentsOf(opt: AdamOptimizer, p: NamedParam): { m: tf.Variable; v: tf.Variable } {
+  let state = opt.moments.get(p.name);
+  if (!state) {
+    state = {
+      m: tf.variable(tf.zerosLike(p.variable), false),
+      v: tf.variable(tf.zerosLike(p.variable), false),
+    };
+    opt.moments.set(p.name, state);
+  }
+  return state;
+}
+
+/**
+ * Global-norm clip to `maxNorm` (<= 0 or Infinity: none), then one Adam step; returns the norm of
+ * the unclipped gradients. On cpu and wasm the whole step is one kernel launch
+ * (`kernels/adam.ts`); elsewhere it is {@link globalNorm}, {@link clipFactor} and {@link adamStep}.
+ * Call inside tf.tidy.
+ */
+export function clippedAdamStep(
+  opt: AdamOptimizer,
+  params: readonly NamedParam[],
+  grads: readonly tf.Tensor[],
+  maxNorm: number,
+): tf.Scalar {
+  if (!hasKernel(ADAM)) {
+    const norm = globalNorm(grads);
+    adamStep(opt, params, grads, clipFactor(norm, maxNorm));
+    return norm;
+  }
+  opt.step += 1;
+  const { beta1, beta2, epsilon } = opt;
+  const moments = params.map((p) => momentsOf(opt, p));
+  const out = fusedAdam(
+    params.map((p) => p.variable),
+    grads,
+    moments.map((s) => s.m),
+    moments.map((s) => s.v),
+    {
+      beta1,
+      beta2,
+      epsilon,
+      stepSize: opt.lr / (1 - beta1 ** opt.step),
+      invSqrtBc2: 1 / Math.sqrt(1 - beta2 ** opt.step),
+      maxNorm,
+    },
+  );
+  params.forEach((p, i) => {
+    p.variable.assign(out.params[i]);
+    moments[i].m.assign(out.m[i]);
+    moments[i].v.assign(out.v[i]);
+  });
+  return out.norm;
 }
 
 /** The optimizer's state, moments read back in one transfer. */

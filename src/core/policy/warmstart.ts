@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random/rng';
-import { adamStep, clipFactor, createAdam, disposeAdam, globalNorm } from './adam';
+import { clippedAdamStep, createAdam, disposeAdam } from './adam';
 import { tokenLogProbs } from './logprobs';
 import type { Policy } from './model';
 import { PAD, SEP } from './tokens';
@@ -95,7 +95,7 @@ export async function warmStart(
           return tf.neg(tf.sum(logp.mul(m))).div(tf.maximum(tf.sum(m), 1)) as tf.Scalar;
         }, vars);
         const g = vars.map((v) => grads[v.name]);
-        adamStep(optimizer, policy.params, g, clipFactor(globalNorm(g), maxGradNorm));
+        clippedAdamStep(optimizer, policy.params, g, maxGradNorm);
         return value;
       });
       pending.push(loss);

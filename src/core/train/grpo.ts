@@ -5,12 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  adamStep,
-  clipFactor,
+  clippedAdamStep,
   createAdam,
   disposeAdam,
   getAdamState,
-  globalNorm,
   setAdamState,
   setLearningRate,
   type AdamOptimizer,
@@ -207,8 +205,7 @@ export async function grpoUpdate(
           return terms.loss;
         }, vars);
         const g = vars.map((v) => grads[v.name]);
-        const norm = globalNorm(g);
-        adamStep(optimizer, policy.params, g, clipFactor(norm, opts.maxGradNorm));
+        const norm = clippedAdamStep(optimizer, policy.params, g, opts.maxGradNorm);
         const stats = tf.concat([value.reshape([1]), aux!, norm.reshape([1])]) as tf.Tensor1D;
         aux!.dispose();
         return statsSum ? (statsSum.add(stats) as tf.Tensor1D) : stats;

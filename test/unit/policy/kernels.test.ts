@@ -5,7 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../src/core/policy/backend-node';
+import { adamStep, clipFactor, clippedAdamStep, createAdam, globalNorm } from '../../../src/core/policy/adam';
 import { causalAttention, composedAttention } from '../../../src/core/policy/kernels/attention';
+import { ADAM } from '../../../src/core/policy/kernels/adam';
 import { Rng } from '../../../src/core/random';
 
 function randomTensor(shape: number[], rng: Rng, std = 1): tf.Tensor {
@@ -86,5 +88,53 @@ describe.each(['cpu', 'wasm'] as const)('causal attention kernel on %s', (backen
       expect(analytic[idx]).toBeCloseTo((fp - fm) / (2 * h), 2);
     }
     tf.dispose([q, k, v, w]);
+  });
+});
+
+describe.each(['cpu', 'wasm'] as const)('fused clipped Adam on %s', (backend) => {
+  afterAll(() => useBackend('cpu'));
+
+  it.each([
+    { name: 'clipped', maxNorm: 0.5 },
+    { name: 'unclipped', maxNorm: 1e6 },
+    { name: 'clip disabled', maxNorm: 0 },
+  ])('matches the composed ops step after step ($name)', async ({ maxNorm }) => {
+    await useBackend(backend);
+    expect(tf.getKernel(ADAM, backend)).toBeDefined();
+    const rng = new Rng(2, 'adam');
+    const shapes = [[3, 4], [4], [2, 2, 3]];
+    const start = shapes.map((s) => randomTensor(s, rng));
+    const make = () => start.map((t, i) => ({ name: `w${i}`, variable: tf.variable(t.clone()) }));
+    const fused = make();
+    const composed = make();
+    const optFused = createAdam(0.01);
+    const optComposed = createAdam(0.01);
+    const before = tf.memory().numTensors;
+    for (let step = 0; step < 4; step++) {
+      const grads = shapes.map((s) => randomTensor(s, rng, 0.7));
+      const normFused = tf.tidy(() => clippedAdamStep(optFused, fused, grads, maxNorm));
+      const normComposed = tf.tidy(() => {
+        const norm = globalNorm(grads);
+        adamStep(optComposed, composed, grads, clipFactor(norm, maxNorm));
+        return norm;
+      });
+      expectClose(await values(normFused), await values(normComposed), 1e-6);
+      for (let i = 0; i < shapes.length; i++) {
+        expectClose(await values(fused[i].variable), await values(composed[i].variable), 1e-6);
+        const [mf, mc] = [optFused.moments.get(`w${i}`)!, optComposed.moments.get(`w${i}`)!];
+        expectClose(await values(mf.m), await values(mc.m), 1e-6);
+        expectClose(await values(mf.v), await values(mc.v), 1e-6);
+      }
+      tf.dispose([normFused, normComposed, ...grads]);
+      // Two moments per parameter and optimizer, created at the first step; nothing else stays.
+      expect(tf.memory().numTensors).toBe(before + 4 * shapes.length);
+    }
+    // The parameters moved.
+    expect(Math.abs((await values(fused[0].variable))[0] - (await values(start[0]))[0])).toBeGreaterThan(
+      1e-4,
+    );
+    optFused.dispose();
+    optComposed.dispose();
+    tf.dispose([...start, ...fused.map((p) => p.variable), ...composed.map((p) => p.variable)]);
   });
 });
