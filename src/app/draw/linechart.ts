@@ -42,7 +42,7 @@ function scheduleDraw(chart: LineChart): void {
 export class LineChart {
   #plot: uPlot | null = null;
   #labels: string[] = [];
-  #pending: { columns: Columns; labels: string[] } | null = null;
+  #pending: { columns: Columns | (() => Columns); labels: string[] } | null = null;
   #observer: ResizeObserver;
 
   constructor(
@@ -63,8 +63,11 @@ export class LineChart {
     return this.options.height ?? 200;
   }
 
-  /** Queue new data; drawn on the next animation frame. */
-  update(columns: Columns, labels: string[]): void {
+  /**
+   * Queue new data; drawn on a coming animation frame. `columns` may be a function, so that
+   * building the columns of a long run happens in the chart's own frame too.
+   */
+  update(columns: Columns | (() => Columns), labels: string[]): void {
     this.#pending = { columns, labels };
     scheduleDraw(this);
   }
@@ -76,7 +79,10 @@ export class LineChart {
     if (!pending) return;
     const { labels } = pending;
     // About two points per pixel column of each bucket's extremes: enough to look exact.
-    const columns = decimate(pending.columns, this.#width());
+    const columns = decimate(
+      typeof pending.columns === 'function' ? pending.columns() : pending.columns,
+      this.#width(),
+    );
     const same = labels.length === this.#labels.length && labels.every((l, i) => l === this.#labels[i]);
     if (this.#plot && same) {
       this.#plot.setData(columns as uPlot.AlignedData);
