@@ -31,7 +31,12 @@ interface GpuLike {
 
 class Skip extends Error {}
 
-async function prepare(name: BackendName): Promise<void> {
+export interface SelectOptions {
+  /** Threads for the wasm backend where threads are possible (default: one per logical core). */
+  wasmThreads?: number;
+}
+
+async function prepare(name: BackendName, options: SelectOptions): Promise<void> {
   switch (name) {
     case 'webgpu': {
       const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
@@ -46,16 +51,34 @@ async function prepare(name: BackendName): Promise<void> {
       return;
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // The threaded build is used only where SharedArrayBuffer exists, i.e. in a cross-origin
+      // isolated page (COOP + COEP headers); elsewhere the SIMD or plain build, single-threaded.
       wasm.setWasmPaths({
         'tfjs-backend-wasm.wasm': wasmPlainUrl,
         'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
       });
+      wasm.setThreadsCount(wasmThreads(options.wasmThreads));
       return;
     }
     case 'cpu':
       return;
   }
+}
+
+/** Threads for XNNPACK: as asked, else one per logical core; never fewer than 1. */
+function wasmThreads(asked?: number): number {
+  const cores = navigator.hardwareConcurrency || 1;
+  return Math.max(1, Math.min(cores, asked ?? cores));
+}
+
+/** What the wasm backend ended up with (only meaningful after `tf.setBackend('wasm')`). */
+async function wasmDetail(): Promise<Pick<BackendReport, 'threads' | 'simd' | 'isolated'>> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const threaded = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
+  // XNNPACK's own count: tfjs caps it below the cores asked for (on 2 logical cores it gives 1).
+  return { threads: threaded && simd ? wasm.getThreadsCount() : 1, simd, isolated: self.crossOriginIsolated };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -83,8 +106,8 @@ async function smokeTest(): Promise<void> {
     throw new Skip(`computes wrong values (${values[0]}, ${values[1]})`);
 }
 
-async function tryBackend(name: BackendName): Promise<void> {
-  await prepare(name);
+async function tryBackend(name: BackendName, options: SelectOptions): Promise<void> {
+  await prepare(name, options);
   const ok = await withTimeout(tf.setBackend(name), INIT_TIMEOUT_MS, `tf.setBackend('${name}')`);
   if (!ok) throw new Skip(`tf.setBackend('${name}') resolved false (the backend failed to initialise)`);
   await smokeTest();
@@ -95,12 +118,16 @@ function describe(error: unknown): string {
 }
 
 /** Picks and activates a backend; throws only if even the CPU backend fails. */
-export async function selectBackend(choice: BackendChoice): Promise<BackendReport> {
+export async function selectBackend(
+  choice: BackendChoice,
+  options: SelectOptions = {},
+): Promise<BackendReport> {
   const fallbacks: string[] = [];
   for (const name of candidates(choice)) {
     try {
-      await tryBackend(name);
-      return { name: tf.getBackend(), fallbacks };
+      await tryBackend(name, options);
+      const active = tf.getBackend();
+      return { name: active, fallbacks, ...(active === 'wasm' ? await wasmDetail() : {}) };
     } catch (error) {
       fallbacks.push(`${name}: ${describe(error)}`);
     }

@@ -19,6 +19,11 @@ export type WorkerRunStatus = 'starting' | 'ready' | 'running' | 'paused' | 'don
 export interface BackendReport {
   name: string;
   fallbacks: string[];
+  /** wasm only: threads XNNPACK runs on (1 where the page is not cross-origin isolated), and SIMD. */
+  threads?: number;
+  simd?: boolean;
+  /** wasm only: whether the page is cross-origin isolated (needed for the threaded build). */
+  isolated?: boolean;
 }
 
 /** The run a worker is asked to train (same shape as the client's `RunSpec`). */

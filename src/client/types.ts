@@ -20,6 +20,12 @@ export interface BackendInfo {
   name: string;
   /** Why earlier choices were skipped, one line per fallback (empty when the first choice worked). */
   fallbacks: string[];
+  /** wasm only: the threads it computes on (more than 1 needs a cross-origin isolated page). */
+  threads?: number;
+  /** wasm only: whether it runs the SIMD build. */
+  simd?: boolean;
+  /** wasm only: whether the page is cross-origin isolated (needed for the threaded build). */
+  isolated?: boolean;
 }
 
 export interface RunSpec {

@@ -15,6 +15,7 @@ test('a share link restores its experiment and Run trains it to the end', async 
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(APP + hashFor(await encodeExperiment(tiny)));
   await expect(page.getByText('Opened “Shared tiny experiment” from the link')).toBeVisible();
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true); // `vite preview` sends COOP/COEP
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Shared tiny experiment');
   await expect(page.getByLabel('Steps', { exact: true })).toHaveValue('6');
 

@@ -18,4 +18,8 @@ test('the dev server trains a run on the wasm backend', async ({ page }) => {
   await expect(row).toContainText('6/6');
   await expect(row).not.toContainText('fell back');
   await expect(row).toContainText('wasm');
+  // Served cross-origin isolated, so wasm runs its threaded SIMD build.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.locator('header .backend')).toContainText('SIMD');
+  await expect(page.locator('header .backend')).not.toContainText('not isolated');
 });

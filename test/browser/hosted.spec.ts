@@ -42,3 +42,47 @@ test('the build served under a sub-path opens a share link and trains it', async
   expect(paths.some((p) => /\/assets\/tfjs-backend-wasm[\w-]*\.wasm$/.test(p))).toBe(true);
   expect(seen).toEqual([]);
 });
+
+const wasmFiles = (requested: string[]): string[] =>
+  requested.map((u) => /(tfjs-backend-wasm[\w-]*?)-[\w]+\.wasm$/.exec(u)?.[1]).filter((f) => f !== undefined);
+
+test('with the shipped _headers the page is cross-origin isolated and wasm runs its threaded build', async ({
+  page,
+}) => {
+  const isolated = await serveStatic(DIST, { prefix: SUB_PATH, headersFile: true });
+  try {
+    const seen = watchConsole(page);
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    const experiment = tinyExperiment({ name: 'Threads', backend: 'wasm' });
+    await page.goto(isolated.url + hashFor(await encodeExperiment(experiment)));
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.getByRole('button', { name: '▶ Run', exact: true }).click();
+    const row = page.locator('tr', { hasText: 'focal' }).filter({ hasText: 'diary' });
+    await expect(row).toContainText('done', { timeout: 90_000 });
+    await expect(row).toContainText('wasm');
+    expect(wasmFiles(requested)).toEqual(['tfjs-backend-wasm-threaded-simd']);
+    // The badge shows the threads XNNPACK runs on (TensorFlow.js gives it half the logical cores).
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const threads = Math.max(1, Math.floor(cores / 2));
+    const badge = page.locator('header .backend');
+    await expect(badge).toContainText(`wasm ${threads} thread${threads === 1 ? '' : 's'}, SIMD`);
+    await expect(badge).not.toContainText('not isolated');
+    expect(seen).toEqual([]);
+  } finally {
+    await isolated.close();
+  }
+});
+
+test('without the headers the page is not isolated and wasm runs single-threaded', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  const experiment = tinyExperiment({ name: 'One thread', backend: 'wasm' });
+  await page.goto(host.url + hashFor(await encodeExperiment(experiment)));
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  await page.getByRole('button', { name: '▶ Run', exact: true }).click();
+  const row = page.locator('tr', { hasText: 'focal' }).filter({ hasText: 'diary' });
+  await expect(row).toContainText('done', { timeout: 90_000 });
+  expect(wasmFiles(requested)).toEqual(['tfjs-backend-wasm-simd']);
+  await expect(page.locator('header .backend')).toContainText('1 thread, SIMD, not isolated');
+});

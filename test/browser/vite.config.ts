@@ -3,6 +3,7 @@
 // bench.html (`npm run bench -- --where browser`: RL steps per backend).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { ISOLATION_HEADERS, WORKER_OPTIONS } from '../../vite.config';
 
 export const TEST_DIST = fileURLToPath(
   new URL('../../node_modules/.focal-lab-browser-dist', import.meta.url),
@@ -10,7 +11,7 @@ export const TEST_DIST = fileURLToPath(
 
 export default defineConfig({
   root: fileURLToPath(new URL('./page', import.meta.url)),
-  worker: { format: 'es' },
+  worker: WORKER_OPTIONS,
   optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
   build: {
     target: 'es2022',
@@ -25,5 +26,6 @@ export default defineConfig({
       },
     },
   },
-  preview: { host: '127.0.0.1' },
+  // Cross-origin isolated like the app, so that wasm runs (and is benchmarked) threaded.
+  preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
 });
