@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import type { BackendChoice } from '../src/core/experiment/schema';
-import type { BackendReport } from './protocol';
+import type { BackendReport, GpuInfo } from './protocol';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -19,8 +19,12 @@ export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm',
 /** How long one backend may take to initialise before we give up on it. */
 const INIT_TIMEOUT_MS = 30_000;
 
-export function candidates(choice: BackendChoice): BackendName[] {
-  if (choice === 'auto') return [...BACKEND_ORDER];
+/** `order`: for 'auto', the ranking measured by the page's backend probe (src/client/backend-choice.ts). */
+export function candidates(choice: BackendChoice, order: readonly BackendName[] = []): BackendName[] {
+  if (choice === 'auto') {
+    const measured = order.filter((b) => BACKEND_ORDER.includes(b));
+    return [...new Set([...measured, ...BACKEND_ORDER])];
+  }
   return [choice, ...BACKEND_ORDER.filter((b) => b !== choice)];
 }
 
@@ -32,6 +36,8 @@ interface GpuLike {
 class Skip extends Error {}
 
 export interface SelectOptions {
+  /** For 'auto': the backends fastest first, as measured; the others follow in the default order. */
+  order?: readonly BackendName[];
   /** Threads for the wasm backend where threads are possible (default: one per logical core). */
   wasmThreads?: number;
 }
@@ -117,13 +123,52 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Activates exactly this backend (no fallback); throws why it cannot. */
+export async function activateBackend(name: BackendName, options: SelectOptions = {}): Promise<void> {
+  await tryBackend(name, options);
+}
+
+const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|lavapipe|\bwarp\b|basic render|software/i;
+
+/** WebGPU's adapter and WebGL's renderer, and whether each is a software rasteriser. */
+export async function describeGpus(): Promise<{ webgpu: GpuInfo; webgl: GpuInfo }> {
+  let webgpu: GpuInfo = { available: false, software: false, description: 'no navigator.gpu' };
+  const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
+  if (gpu) {
+    const adapter = (await gpu.requestAdapter().catch(() => null)) as {
+      info?: Record<string, string>;
+    } | null;
+    if (!adapter) webgpu = { available: false, software: false, description: 'no WebGPU adapter' };
+    else {
+      const info = adapter.info ?? {};
+      const description =
+        [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') ||
+        'unknown';
+      webgpu = { available: true, software: SOFTWARE_GPU.test(description), description };
+    }
+  }
+  let webgl: GpuInfo = { available: false, software: false, description: 'no OffscreenCanvas' };
+  if (typeof OffscreenCanvas !== 'undefined') {
+    const gl = (new OffscreenCanvas(1, 1).getContext('webgl2') ??
+      new OffscreenCanvas(1, 1).getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) webgl = { available: false, software: false, description: 'no WebGL context' };
+    else {
+      const debug = gl.getExtension('WEBGL_debug_renderer_info');
+      const description = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      webgl = { available: true, software: SOFTWARE_GPU.test(description), description };
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+    }
+  }
+  return { webgpu, webgl };
+}
+
 /** Picks and activates a backend; throws only if even the CPU backend fails. */
 export async function selectBackend(
   choice: BackendChoice,
   options: SelectOptions = {},
 ): Promise<BackendReport> {
   const fallbacks: string[] = [];
-  for (const name of candidates(choice)) {
+  for (const name of candidates(choice, options.order)) {
     try {
       await tryBackend(name, options);
       const active = tf.getBackend();

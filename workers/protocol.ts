@@ -33,6 +33,8 @@ export interface WorkerRunSpec {
   config: ExperimentCore;
   seed: number;
   backend: BackendChoice;
+  /** For 'auto': backends fastest first, as the page's probe measured them. */
+  backendOrder?: ('webgpu' | 'webgl' | 'wasm' | 'cpu')[];
 }
 
 export interface LoopOptions {
@@ -107,4 +109,33 @@ export interface TrainerService {
   snapshot(): Promise<WorkerSnapshot>;
   checkpoint(): Promise<Checkpoint>;
   restoreFrom(checkpoint: Checkpoint): Promise<void>;
+}
+
+/** What stands behind a GPU backend, from WebGPU's adapter info or WebGL's renderer string. */
+export interface GpuInfo {
+  available: boolean;
+  /** A software rasteriser (SwiftShader, llvmpipe, WARP): slower than wasm for this work. */
+  software: boolean;
+  /** The adapter or renderer as the browser names it; or why the backend is unavailable. */
+  description: string;
+}
+
+export interface ProbeMeasure {
+  backend: string;
+  /** Backend start-up and model creation. */
+  msInit: number;
+  /** The first RL step (kernel or shader compilation included). */
+  msFirstStep: number;
+  /** Mean of the steps after it. */
+  msStep: number;
+}
+
+/** The service of the backend probe worker (workers/probe.worker.ts). */
+export interface ProbeService {
+  gpus(): Promise<{ webgpu: GpuInfo; webgl: GpuInfo }>;
+  measure(
+    backend: 'webgpu' | 'webgl' | 'wasm' | 'cpu',
+    config: ExperimentCore,
+    steps: number,
+  ): Promise<ProbeMeasure>;
 }

@@ -32,7 +32,7 @@ function describe(error: unknown): string {
 
 async function boot(spec: WorkerRunSpec, options: InitOptions): Promise<RunLoop> {
   send({ status: 'starting', reason: 'selecting a backend', metrics: [], evals: [] });
-  const backend = await selectBackend(spec.backend);
+  const backend = await selectBackend(spec.backend, { order: spec.backendOrder });
   send({ backend, reason: 'warm start 0%', metrics: [], evals: [] });
 
   let lastProgress = 0;

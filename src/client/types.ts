@@ -35,6 +35,8 @@ export interface RunSpec {
   config: ExperimentCore;
   seed: number;
   backend: BackendChoice;
+  /** For 'auto': backends fastest first, as the page's probe measured them (backend-choice.ts). */
+  backendOrder?: ('webgpu' | 'webgl' | 'wasm' | 'cpu')[];
 }
 
 /** Everything the UI shows of a run; updated in batches, never per step. */

@@ -72,11 +72,21 @@ export const savedRunSchema = z.strictObject({
       .min(0)
       .max(2 ** 31 - 1),
     backend: z.enum(BACKENDS),
+    backendOrder: z
+      .array(z.enum(['webgpu', 'webgl', 'wasm', 'cpu']))
+      .max(4)
+      .optional(),
   }),
   status: z.enum(STATUSES),
   reason: z.string().max(2000).nullable(),
   backend: z
-    .strictObject({ name: z.string().max(40), fallbacks: z.array(z.string().max(500)).max(10) })
+    .strictObject({
+      name: z.string().max(40),
+      fallbacks: z.array(z.string().max(500)).max(10),
+      threads: z.number().int().min(1).max(1024).optional(),
+      simd: z.boolean().optional(),
+      isolated: z.boolean().optional(),
+    })
     .nullable(),
   criterionIds: z.array(z.string().max(40)).max(16),
   criterionNames: z.array(z.string().max(60)).max(16),

@@ -47,6 +47,30 @@ export class ExperimentDraft {
   problems: ProblemIndex = $derived(new ProblemIndex(this.parsed.ok ? [] : this.parsed.problems));
   valid: Experiment | null = $derived(this.parsed.ok ? this.parsed.value : null);
 
+  /** The last change that replaced part of the user's setup, while it can be undone. */
+  undoable: { id: number; label: string } | null = $state(null);
+  #before: { value: Experiment; presetId: string | null } | null = null;
+  #changes = 0;
+
+  /**
+   * Runs `change` (a reset, a removal, a preset or file replacing the setup) after keeping the
+   * draft as it was, so that `undo()` brings it back. `change` returns false when it changed nothing.
+   */
+  replace(label: string, change: () => boolean | void): void {
+    const before = { value: $state.snapshot(this.value) as Experiment, presetId: this.presetId };
+    if (change() === false) return;
+    this.#before = before;
+    this.undoable = { id: ++this.#changes, label };
+  }
+
+  undo(): void {
+    if (!this.#before) return;
+    this.value = this.#before.value;
+    this.presetId = this.#before.presetId;
+    this.#before = null;
+    this.undoable = null;
+  }
+
   /** Replace the draft with a validated experiment (a preset, a link, a file). */
   load(experiment: Experiment, presetId: string | null = null): void {
     this.value = materialise(structuredClone(experiment));

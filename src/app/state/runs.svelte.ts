@@ -10,6 +10,13 @@ import type { LiveEdit } from '../../core/train/types';
 import type { PlannedRun } from '../model/launch';
 import { fromSavedRun, type SavedRun } from '../model/saved-run';
 import { deleteRun, loadCheckpoint, loadRuns, RunSaver } from './persist';
+import {
+  cachedChoice,
+  forgetChoices,
+  measureBackends,
+  type BackendChoiceResult,
+} from '../../client/backend-choice';
+import type { ExperimentCore } from '../../core/experiment/schema';
 import type { RunPoolPort } from './pool-port';
 
 export const LIVE_STATUSES: readonly RunStatus[] = ['queued', 'starting', 'ready', 'running', 'paused'];
@@ -41,10 +48,20 @@ export class RunsState {
   speedIndex = $state(1);
   /** Messages about storage (a failed save, skipped records). */
   notice: string | null = $state(null);
+  /** How `auto` was last resolved (measured or cached), for the badge; null before any auto run. */
+  backendChoice: BackendChoiceResult | null = $state.raw(null);
+  /** True while the backend probe measures (Run waits for it on the first `auto` run). */
+  measuring = $state(false);
+  /** Runs removed a moment ago: hidden, and deleted for good when their undo time is up. */
+  removing = new SvelteSet<string>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- timers, not shown
+  #removeTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   all: RunView[] = $derived.by(() => {
     const liveIds = this.live.map((r) => r.spec.id);
-    return [...this.restored.filter((r) => !liveIds.includes(r.spec.id)), ...this.live];
+    return [...this.restored.filter((r) => !liveIds.includes(r.spec.id)), ...this.live].filter(
+      (r) => !this.removing.has(r.spec.id),
+    );
   });
   selected: RunView | null = $derived(
     this.all.find((r) => r.spec.id === this.selectedId) ?? this.all.at(-1) ?? null,
@@ -141,7 +158,27 @@ export class RunsState {
     return this.live.some((r) => r.spec.id === id);
   }
 
-  launch(plan: readonly PlannedRun[], backend: BackendChoice): string[] {
+  /**
+   * `auto` is resolved by measurement: the ranking cached for this model size, else a probe of the
+   * first run's model on every backend (a few seconds, once per browser and app version).
+   */
+  async resolveAuto(config: ExperimentCore, remeasure = false): Promise<BackendChoiceResult> {
+    const cached = remeasure ? null : cachedChoice(config.model.size);
+    if (cached) return (this.backendChoice = cached);
+    if (remeasure) forgetChoices();
+    this.measuring = true;
+    try {
+      return (this.backendChoice = await measureBackends(config));
+    } finally {
+      this.measuring = false;
+    }
+  }
+
+  async launch(plan: readonly PlannedRun[], backend: BackendChoice): Promise<string[]> {
+    const order =
+      backend === 'auto' && plan.length > 0
+        ? (await this.resolveAuto($state.snapshot(plan[0].config) as ExperimentCore)).order
+        : undefined;
     const ids: string[] = [];
     for (const planned of plan) {
       const spec: RunSpec = {
@@ -150,6 +187,7 @@ export class RunsState {
         config: $state.snapshot(planned.config),
         seed: planned.seed,
         backend,
+        ...(order ? { backendOrder: [...order] } : {}),
       };
       this.pool.add(spec, { autoStart: true });
       this.pool.setSpeed(spec.id, SPEEDS[this.speedIndex].speed);
@@ -160,7 +198,7 @@ export class RunsState {
   }
 
   rerun(view: RunView): void {
-    this.launch(
+    void this.launch(
       [{ name: view.spec.name, config: view.spec.config, seed: view.spec.seed }],
       view.spec.backend,
     );
@@ -206,7 +244,29 @@ export class RunsState {
     return this.isLive(id) ? this.pool.snapshot(id) : Promise.resolve(null);
   }
 
-  remove(id: string): void {
+  /**
+   * Hides the run at once and deletes it (worker, records, stored copy) after `undoMs`, unless
+   * `undoRemove` brings it back first. A live run keeps training meanwhile.
+   */
+  remove(id: string, undoMs: number): void {
+    if (this.removing.has(id)) return;
+    this.removing.add(id);
+    this.#removeTimers.set(
+      id,
+      setTimeout(() => this.#removeNow(id), undoMs),
+    );
+  }
+
+  undoRemove(id: string): void {
+    const timer = this.#removeTimers.get(id);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#removeTimers.delete(id);
+    this.removing.delete(id);
+  }
+
+  #removeNow(id: string): void {
+    this.#removeTimers.delete(id);
+    this.removing.delete(id);
     if (this.isLive(id)) this.pool.remove(id);
     this.restored = this.restored.filter((r) => r.spec.id !== id);
     this.live = this.live.filter((r) => r.spec.id !== id);
@@ -220,7 +280,12 @@ export class RunsState {
     else this.excluded.add(id);
   }
 
+  /** Saves what is pending; removals waiting for their undo time are carried out first. */
   flush(): Promise<void> {
+    for (const id of [...this.#removeTimers.keys()]) {
+      clearTimeout(this.#removeTimers.get(id));
+      this.#removeNow(id);
+    }
     return this.#saver.flush();
   }
 }

@@ -58,6 +58,20 @@ describe('saved runs', () => {
     expect(restored.metrics[0].rubricScore).toBe(0.5);
   });
 
+  it('round-trips an auto run on threaded wasm: the measured order and the thread details', () => {
+    const wasmView: RunView = {
+      ...view,
+      spec: { ...view.spec, backend: 'auto', backendOrder: ['wasm', 'cpu', 'webgl'] },
+      backend: { name: 'wasm', fallbacks: [], threads: 2, simd: true, isolated: true },
+    };
+    const parsed = parseImport(bytes(JSON.stringify(toSavedRun(wasmView))));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok || parsed.value.kind !== 'runs') return;
+    const restored = fromSavedRun(parsed.value.runs[0]);
+    expect(restored.spec.backendOrder).toEqual(['wasm', 'cpu', 'webgl']);
+    expect(restored.backend).toEqual({ name: 'wasm', fallbacks: [], threads: 2, simd: true, isolated: true });
+  });
+
   it('imports an array of runs', () => {
     const text = JSON.stringify([
       toSavedRun(view),
