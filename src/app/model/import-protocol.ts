@@ -1,18 +1,21 @@
 /**
- * The messages of the import worker (workers/import.worker.ts). A large runs file comes back in
- * slices of records, each its own message sent only when the page asks for it, so that no task of
- * the page's takes long to receive one; the last message carries the result with the records
- * taken out.
+ * The messages of the runs worker (workers/import.worker.ts), which imports a file or loads the
+ * runs stored in this browser. Runs come back in slices of records, each its own message sent
+ * only when the page asks for it, so that no task of the page's takes long to receive one; the
+ * last message carries the result with the records taken out.
  */
 import type { EvalRecord, MetricRecord } from '../../core/train/types';
 import type { Parsed } from '../../core/validation';
-import type { Imported } from './saved-run';
+import type { Imported, SavedRun } from './saved-run';
 
 /** Records per message: well under a frame to deserialise on a slow machine. */
 export const RECORDS_PER_MESSAGE = 500;
 
 /** What the page sends for the worker's next message, once it has handled the last one. */
 export const NEXT_SLICE = 'next';
+
+/** The request to load the runs stored in this browser (an import sends the file's bytes). */
+export const LOAD_STORED = 'load-stored';
 
 export type ImportMessage =
   | { type: 'metrics'; run: number; records: MetricRecord[] }
@@ -22,4 +25,11 @@ export type ImportMessage =
       result: Parsed<Imported>;
       /** Per imported run: stored in this browser by the worker (the page need not write it). */
       stored: boolean[];
+    }
+  | {
+      type: 'loaded';
+      runs: SavedRun[];
+      /** Stored records that failed the schema. */
+      skipped: number;
+      checkpointSteps: [string, number][];
     };

@@ -1,13 +1,14 @@
 /**
- * Reading a file the user chose to import: its bytes go to a short-lived worker
- * (workers/import.worker.ts) that decodes, parses, validates and stores it, and sends a runs
- * file's records back in slices, so that a large import never blocks the page. Where workers
- * cannot start, the same parse runs here.
+ * The page's side of the runs worker (workers/import.worker.ts): a file the user chose to import
+ * goes there to be decoded, parsed, validated and stored, and the runs stored in this browser are
+ * loaded there at start-up; runs come back in slices of records, so that neither a large import
+ * nor a large stored run blocks the page. Where workers cannot start, the same work runs here.
  */
-import { NEXT_SLICE, type ImportMessage } from '../model/import-protocol';
-import { MAX_IMPORT_BYTES, parseImport, type Imported } from '../model/saved-run';
+import { LOAD_STORED, NEXT_SLICE, type ImportMessage } from '../model/import-protocol';
+import { MAX_IMPORT_BYTES, parseImport, type Imported, type SavedRun } from '../model/saved-run';
 import type { EvalRecord, MetricRecord } from '../../core/train/types';
 import type { Parsed } from '../../core/validation';
+import { loadRuns } from './persist';
 
 export interface ReadImport {
   parsed: Parsed<Imported>;
@@ -15,14 +16,22 @@ export interface ReadImport {
   stored: boolean[];
 }
 
-function parseInWorker(buffer: ArrayBuffer): Promise<ReadImport> {
+type Final = Extract<ImportMessage, { type: 'done' | 'loaded' }>;
+
+/** Sends one request to a fresh runs worker; resolves with its last message, records put back. */
+function askWorker(request: ArrayBuffer | typeof LOAD_STORED): Promise<Final> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('../../../workers/import.worker.ts', import.meta.url), {
       type: 'module',
-      name: 'import',
+      name: 'runs',
     });
     const metrics: MetricRecord[][] = [];
     const evals: EvalRecord[][] = [];
+    const refill = (runs: SavedRun[]): void =>
+      runs.forEach((run, i) => {
+        run.metrics = metrics[i] ?? [];
+        run.evals = evals[i] ?? [];
+      });
     worker.addEventListener('message', (event: MessageEvent<ImportMessage>) => {
       const message = event.data;
       if (message.type === 'metrics' || message.type === 'evals') {
@@ -32,20 +41,17 @@ function parseInWorker(buffer: ArrayBuffer): Promise<ReadImport> {
         return;
       }
       worker.terminate();
-      const { result, stored } = message;
-      if (result.ok && result.value.kind === 'runs')
-        result.value.runs.forEach((run, i) => {
-          run.metrics = metrics[i] ?? [];
-          run.evals = evals[i] ?? [];
-        });
-      resolve({ parsed: result, stored });
+      if (message.type === 'loaded') refill(message.runs);
+      else if (message.result.ok && message.result.value.kind === 'runs') refill(message.result.value.runs);
+      resolve(message);
     });
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       worker.terminate();
-      reject(new Error(event.message || 'the import worker could not start'));
+      reject(new Error(event.message || 'the runs worker could not start'));
     });
-    worker.postMessage(buffer, [buffer]);
+    if (request === LOAD_STORED) worker.postMessage(request);
+    else worker.postMessage(request, [request]);
   });
 }
 
@@ -64,8 +70,21 @@ export async function readImport(file: Blob): Promise<ReadImport> {
   const here = (): ReadImport => ({ parsed: parseImport(new Uint8Array(buffer)), stored: [] });
   if (typeof Worker === 'undefined') return here();
   try {
-    return await parseInWorker(buffer.slice(0));
+    const done = await askWorker(buffer.slice(0));
+    return done.type === 'done' ? { parsed: done.result, stored: done.stored } : here();
   } catch {
     return here();
+  }
+}
+
+/** The runs stored in this browser (see `loadRuns`), read and checked in the runs worker. */
+export async function loadStoredRuns(): ReturnType<typeof loadRuns> {
+  if (typeof Worker === 'undefined') return loadRuns();
+  try {
+    const loaded = await askWorker(LOAD_STORED);
+    if (loaded.type !== 'loaded') return loadRuns();
+    return { runs: loaded.runs, skipped: loaded.skipped, checkpointSteps: new Map(loaded.checkpointSteps) };
+  } catch {
+    return loadRuns();
   }
 }

@@ -9,7 +9,8 @@ import type { BackendChoice } from '../../core/experiment/schema';
 import type { LiveEdit } from '../../core/train/types';
 import type { PlannedRun } from '../model/launch';
 import { fromSavedRun, type SavedRun } from '../model/saved-run';
-import { deleteRun, loadCheckpoint, loadRuns, RunSaver } from './persist';
+import { deleteRun, loadCheckpoint, RunSaver } from './persist';
+import { loadStoredRuns } from './import-file';
 import {
   cachedChoice,
   forgetChoices,
@@ -89,7 +90,7 @@ export class RunsState {
 
   async restore(): Promise<void> {
     try {
-      const { runs, skipped, checkpointSteps } = await loadRuns();
+      const { runs, skipped, checkpointSteps } = await loadStoredRuns();
       this.addRestored(runs, checkpointSteps);
       if (skipped > 0) this.notice = `${skipped} saved run(s) in this browser were damaged and were skipped.`;
     } catch (e) {
