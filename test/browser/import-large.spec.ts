@@ -10,7 +10,7 @@ const APP = `http://127.0.0.1:${Number(process.env.FOCAL_APP_PORT ?? 4318)}/`;
 
 /**
  * The longest main-thread task allowed. Parsing this file on the main thread blocked it for over 2 s
- * in one task; the worker pipeline leaves tasks of tens of milliseconds on an idle machine. On this
+ * in one task; the worker pipeline is built for tasks of tens of milliseconds (not measured idle). On this
  * 2-core machine shared by several test runs (load average ~20) they measured 50-250 ms, and once
  * 789 ms (the thread descheduled mid-task): the bound catches the freeze, not the starvation.
  */
