@@ -34,6 +34,8 @@ export interface BrowserBenchOptions {
   tensorBackend: BrowserBackend;
   /** Seconds of training observed for long tasks (0 skips it). */
   longTaskSeconds: number;
+  /** Longest wait for the default preset's runs in the first-minute check (0 skips it). */
+  firstMinuteSeconds: number;
   /** Progress lines (to stderr). */
   log: (line: string) => void;
 }
@@ -67,7 +69,20 @@ export interface BrowserBenchReport {
   failures: { backend: string; size: ModelSize; error: string }[];
   tensors: BenchTensorsResult | null;
   longTasks: LongTasks | null;
+  firstMinute: FirstMinute | null;
   initialJs: InitialJs;
+}
+
+/** The issue's "first minute": the app's default preset, Run pressed in a fresh browser profile. */
+export interface FirstMinute {
+  preset: string;
+  /** Seconds from the Run click to the first RL step shown (any run), and to every run done. */
+  firstStepSeconds: number;
+  allDoneSeconds: number | null;
+  runs: { name: string; backend: string; steps: string }[];
+  /** How `auto` was resolved (the header's figures), when the preset asks for auto. */
+  autoChoice: string | null;
+  timeoutSeconds: number;
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -171,6 +186,62 @@ async function benchPage(browser: Browser, url: string): Promise<Page> {
   await page.goto(new URL('bench.html', url).href);
   await page.waitForFunction(() => window.__bench !== undefined);
   return page;
+}
+
+/**
+ * A new user's first minute: a fresh profile (no cached backend choice, no stored warm start), the
+ * app's default preset as the first visit shows it, Run pressed; timed from the click to the first
+ * RL step in the run list, and to every run done.
+ */
+async function firstMinute(browser: Browser, url: string, timeoutSeconds: number): Promise<FirstMinute> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    const preset = (await page.locator('.preset-note strong').first().textContent())?.trim() ?? '?';
+    const rows = page.locator('table.runs tbody tr');
+    const started = Date.now();
+    await page.getByRole('button', { name: /^▶ Run/ }).click();
+    const stepsOf = () =>
+      rows.evaluateAll((trs) =>
+        trs.map((tr) => {
+          const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
+          return {
+            name: cells[1] ?? '',
+            status: cells[3] ?? '',
+            backend: cells[4] ?? '',
+            steps: cells[5] ?? '',
+          };
+        }),
+      );
+    const deadline = started + timeoutSeconds * 1000;
+    let firstStep: number | null = null;
+    let allDone: number | null = null;
+    let last: Awaited<ReturnType<typeof stepsOf>> = [];
+    while (Date.now() < deadline) {
+      last = await stepsOf();
+      if (firstStep === null && last.some((r) => /^[1-9]\d*\//.test(r.steps))) firstStep = Date.now();
+      if (last.length > 0 && last.every((r) => r.status.startsWith('done'))) {
+        allDone = Date.now();
+        break;
+      }
+      if (last.some((r) => r.status.startsWith('failed'))) break;
+      await page.waitForTimeout(50);
+    }
+    const choice = page.locator('header .backend-choice');
+    return {
+      preset,
+      firstStepSeconds: firstStep === null ? NaN : (firstStep - started) / 1000,
+      allDoneSeconds: allDone === null ? null : (allDone - started) / 1000,
+      runs: last.map((r) => ({ name: r.name, backend: r.backend, steps: r.steps })),
+      autoChoice: (await choice.count())
+        ? ((await choice.textContent())?.replace(/\s+/g, ' ').trim() ?? null)
+        : null,
+      timeoutSeconds,
+    };
+  } finally {
+    await context.close();
+  }
 }
 
 /**
@@ -287,12 +358,19 @@ export async function benchBrowser(options: BrowserBenchOptions): Promise<Browse
       app = await serve(join(ROOT, 'vite.config.ts'), APP_DIST);
       lt = await longTasks(browser, app.url, options.longTaskSeconds, options.tensorBackend);
     }
+    let fm: FirstMinute | null = null;
+    if (options.firstMinuteSeconds > 0) {
+      log(`first minute: the default preset in a fresh profile (up to ${options.firstMinuteSeconds} s) ...`);
+      app ??= await serve(join(ROOT, 'vite.config.ts'), APP_DIST);
+      fm = await firstMinute(browser, app.url, options.firstMinuteSeconds);
+    }
     return {
       browser: `Chromium ${browser.version()}`,
       steps,
       failures,
       tensors,
       longTasks: lt,
+      firstMinute: fm,
       initialJs: initial,
     };
   } finally {
@@ -351,6 +429,15 @@ export function formatBrowserReport(report: BrowserBenchReport, warmup: number):
     lines.push(
       `long tasks (> 50 ms) on the app's main thread in ${lt.seconds} s of training (tiny run on ${lt.backend},` +
         ` ${lt.steps} steps): ${lt.count}${lt.count ? `, longest ${lt.maxMs.toFixed(0)} ms` : ''}`,
+    );
+  const fm = report.firstMinute;
+  if (fm)
+    lines.push(
+      `first minute (fresh profile, preset "${fm.preset}", ${fm.runs.length} runs): first RL step ` +
+        `${fm.firstStepSeconds.toFixed(1)} s after Run (target 2 s), all runs done ` +
+        `${fm.allDoneSeconds === null ? `not within ${fm.timeoutSeconds} s` : `${fm.allDoneSeconds.toFixed(1)} s`} (target 15 s)`,
+      ...fm.runs.map((r) => `  ${r.name}: ${r.steps} on ${r.backend}`),
+      ...(fm.autoChoice ? [`  ${fm.autoChoice}`] : []),
     );
   const js = report.initialJs;
   lines.push(

@@ -38,6 +38,10 @@ Options:
   --longtask-seconds <N>
                       browser: seconds of training watched for main-thread long tasks (default 5;
                       0 skips)
+  --first-minute-seconds <N>
+                      browser: the "first minute": in a fresh profile, the app's default preset,
+                      Run pressed; seconds to the first RL step and to every run done, waiting at
+                      most N s (default 300; 0 skips)
   --profile           in Node, also time every kernel and print launches and milliseconds per step
                       by kernel kind (slows the step a little)
   --json              print the results as JSON instead of a table
@@ -58,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
       'tensor-steps': { type: 'string', default: '1000' },
       'tensor-backend': { type: 'string', default: 'wasm' },
       'longtask-seconds': { type: 'string', default: '5' },
+      'first-minute-seconds': { type: 'string', default: '300' },
       sizes: { type: 'string', default: 'medium' },
       steps: { type: 'string' },
       json: { type: 'boolean' },
@@ -100,6 +105,8 @@ export async function run(argv: string[]): Promise<number> {
     if (typeof tensorSteps === 'string') return fail(tensorSteps);
     const longTaskSeconds = parseCount('--longtask-seconds', values['longtask-seconds']);
     if (typeof longTaskSeconds === 'string') return fail(longTaskSeconds);
+    const firstMinuteSeconds = parseCount('--first-minute-seconds', values['first-minute-seconds']);
+    if (typeof firstMinuteSeconds === 'string') return fail(firstMinuteSeconds);
     const found = await findChromium().catch((error: unknown) => (error instanceof Error ? error : null));
     if (!found || found instanceof Error) {
       console.error(found?.message ?? 'no Chromium found');
@@ -115,6 +122,7 @@ export async function run(argv: string[]): Promise<number> {
       tensorSteps: tensorSteps ?? 1000,
       tensorBackend: tensorBackend[0],
       longTaskSeconds: longTaskSeconds ?? 5,
+      firstMinuteSeconds: firstMinuteSeconds ?? 300,
       log: (line) => console.error(line),
     });
   }
