@@ -2,8 +2,8 @@
  * The one validation path for an experiment from outside (a link, a file, a run import, the CLI,
  * the form): raw checks first (nesting depth, special keys, numbers: `rawProblems`), then the
  * strict schema, then what a schema cannot know (task ids, criterion ids in weight shorthands,
- * patterns and word classes against the task's lexicon), for the base and for every variant as it
- * resolves. An experiment that passes `parseExperiment` resolves and compiles without an error.
+ * patterns and word classes against the task's lexicon, words against its vocabulary), for the
+ * base and for every variant as it resolves. An experiment that passes `parseExperiment` resolves and compiles without an error.
  */
 import { z } from 'zod';
 import { experimentCoreSchema, experimentSchema, type Experiment, type ExperimentCore } from './schema';
@@ -12,6 +12,7 @@ import { rawProblems } from '../input/raw';
 import { TASK_IDS, getTask } from '../task';
 import { rubricSchema, type Rubric } from '../rubric/schema';
 import { checkRubric } from '../rubric/check';
+import { vocabularyProblems } from './vocabulary';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -51,11 +52,19 @@ export function rubricOf(core: ExperimentCore): Rubric {
   return core.rubric ?? rubricSchema.parse(getTask(core.task).defaultRubric);
 }
 
-/** Task, then the rubric against the task's lexicon (patterns, word classes, rhymes). */
+/**
+ * Task, then the rubric against the task's lexicon (patterns, word classes, rhymes) and its
+ * vocabulary (listed words and plain-text patterns no output of the task can contain).
+ */
 function meaningProblems(core: ExperimentCore, rubricPrefix: string, prefix: string): Problem[] {
   const task = taskProblems(core, prefix);
   if (task.length > 0) return task;
-  return withPrefix(rubricPrefix, checkRubric(rubricOf(core), getTask(core.task).lexicon));
+  const rubric = rubricOf(core);
+  const spec = getTask(core.task);
+  return [
+    ...withPrefix(rubricPrefix, checkRubric(rubric, spec.lexicon)),
+    ...vocabularyProblems(rubric, spec, rubricPrefix),
+  ];
 }
 
 /** Validate an experiment from any source; every problem is reported with its path. */
