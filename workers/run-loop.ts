@@ -192,7 +192,8 @@ export class RunLoop {
       return true;
     } catch (error) {
       // Non-finite: nothing was applied, the last good checkpoint stands; the user decides.
-      if (isNonFinite(error)) this.setStatus('paused', error.message);
+      if (isNonFinite(error))
+        this.setStatus('paused', `${error.message}; the run was paused and its last good checkpoint kept`);
       else this.setStatus('failed', `training step failed: ${describe(error)}`);
       return false;
     }

@@ -36,7 +36,11 @@ export const COMMANDS: Record<string, Command> = {
     () => import('./bench'),
   ),
   compare: lazy(
-    'run every variant x seed of an experiment file or share link and print a comparison table',
+    'run every variant x seed of an experiment file or share link (or read a results file) and print a comparison table',
     () => import('./compare'),
+  ),
+  rates: lazy(
+    "each criterion's pass rate and mean on the task's corpus and the starting policy, before training",
+    () => import('./rates'),
   ),
 };

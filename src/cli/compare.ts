@@ -1,68 +1,151 @@
 /**
  * `lab compare <file>`: every variant over every seed, in several processes, then a table per
  * variant (rubric score, worst criterion, all-pass rate as mean ± std across seeds) with paired
- * wins against the strongest static aggregation.
+ * comparisons against the strongest static aggregation. A run that fails is kept in the table and
+ * the results file with its reason; the others finish. Given a results file instead of an
+ * experiment, prints its table without training.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolveVariants } from '../core/experiment/resolve';
-import { compareVariants, formatMeanStd, type ComparisonTable } from '../core/experiment/compare';
-import type { RunJob, RunResult } from '../core/train/run';
+import {
+  compareVariants,
+  formatMeanStd,
+  type ComparisonTable,
+  type PairedComparison,
+} from '../core/experiment/compare';
+import type { RunJob, RunResult } from '../core/train/run-result';
+import { isGzip, looksLikeResults, resultsFile } from '../core/train/results-file';
 import { inputError, parseCommand, usageError } from './args';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { defaultProcesses, runWithProgress } from './parallel';
+import { decodeResults, writeResults, type ReadResults } from './results-io';
 import { table } from './tables';
 
-export const USAGE = `Usage: npm run lab -- compare <experiment.json | share link> [options]
+export const USAGE = `Usage: npm run lab -- compare <experiment.json | share link | results.json[.gz]> [options]
 
-Runs every variant of the file for every seed and prints a comparison table.
+Runs every variant of the experiment for every seed and prints a comparison table. Given a
+results file (written by --out), prints its table without training.
 
 Options:
   --backend <wasm|cpu>   TensorFlow.js backend in Node (wasm)
   --steps <N>            override every variant's step budget
   --jobs <N>             processes to run at once (default: one per core)
-  --out <results.json>   write every run's metric records and evaluations
+  --out <results.json>   write every run's metric records and evaluations (gzipped if it ends in .gz)
+  --compact              in --out, keep every evaluation but at most 100 metric records per run
 A share link is the app's whole URL, or its "#x=..." part (quote it: the shell reads # as a comment).
-Exit code 2 on a bad file or link, a missing file or a bad option.`;
+Exit code 2 on a bad file or link, a missing file or a bad option; 1 when a run failed (the others
+still finish, and the failed one is marked in the table and in --out).`;
 
 const fail = (message: string): number => usageError(message, 'compare');
 
+/** Final evaluations of the runs that finished; a failed run's partial evaluations are left out. */
 export function finalsOf(results: readonly RunResult[]) {
-  return results.map((r) => {
-    const last = r.evals[r.evals.length - 1];
-    return {
-      variant: r.variant,
-      method: r.config.method.method,
-      seed: r.seed,
-      rubricScore: last.rubricScore,
-      worstScore: last.worstScore,
-      allPassRate: last.allPassRate,
-    };
+  return results.flatMap((r) => {
+    const last = r.evals.at(-1);
+    if (r.failure || !last) return [];
+    return [
+      {
+        variant: r.variant,
+        method: r.config.method.method,
+        seed: r.seed,
+        rubricScore: last.rubricScore,
+        worstScore: last.worstScore,
+        allPassRate: last.allPassRate,
+      },
+    ];
   });
 }
 
-export function formatComparison(comparison: ComparisonTable): string {
-  const wins = (c?: { wins: number; pairs: number; meanDiff: number }) =>
-    c ? `${c.wins}/${c.pairs} (${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(3)})` : '(baseline)';
-  const rows = comparison.rows.map((r) => [
-    r.variant,
-    r.method,
-    formatMeanStd(r.rubric),
-    formatMeanStd(r.worst),
-    formatMeanStd(r.allPass),
-    comparison.baseline ? wins(r.vsBaseline) : '—',
-  ]);
+/** `2/3 (+0.012)`, with ties said: `0/3, 3 tied (+0.000)`. */
+export function formatPaired(c: PairedComparison): string {
+  const diff = Number.isNaN(c.meanDiff) ? '' : ` (${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(3)})`;
+  return `${c.wins}/${c.pairs}${c.ties > 0 ? `, ${c.ties} tied` : ''}${diff}`;
+}
+
+/** One line per failed run: which, at which step, why. */
+export function formatFailures(results: readonly RunResult[]): string[] {
+  return results.flatMap(({ variant, seed, failure }) => {
+    if (!failure) return [];
+    const where = failure.step === null ? 'before training' : `at step ${failure.step}`;
+    // The trainer's own messages start with the step; say it once.
+    const reason = failure.reason.replace(/^step \d+: /, '');
+    return [`  ${variant} seed ${seed}: failed ${where}: ${reason}`];
+  });
+}
+
+/**
+ * The table: one row per variant (in the order of `results`), with how many of its runs finished,
+ * and paired comparisons against the baseline on the rubric score, the worst criterion and the
+ * all-pass rate. A variant whose every run failed still has its row.
+ */
+export function formatComparison(comparison: ComparisonTable, results: readonly RunResult[]): string {
+  const names = [...new Set(results.map((r) => r.variant))];
+  const paired = (name: string, c?: PairedComparison) =>
+    !comparison.baseline ? '—' : name === comparison.baseline ? '(baseline)' : c ? formatPaired(c) : '—';
+  const rows = names.map((name) => {
+    const runs = results.filter((r) => r.variant === name);
+    const failed = runs.filter((r) => r.failure).length;
+    const row = comparison.rows.find((r) => r.variant === name);
+    return [
+      name,
+      runs[0].config.method.method,
+      failed ? `${runs.length - failed} of ${runs.length} (${failed} failed)` : String(runs.length),
+      row ? formatMeanStd(row.rubric) : '—',
+      row ? formatMeanStd(row.worst) : '—',
+      row ? formatMeanStd(row.allPass) : '—',
+      paired(name, row?.vsBaseline),
+      paired(name, row?.vsBaselineWorst),
+      paired(name, row?.vsBaselineAllPass),
+    ];
+  });
   const header = [
     'variant',
     'method',
+    'runs',
     'rubric score',
     'worst criterion',
     'all-pass rate',
-    'paired wins vs baseline',
+    'vs baseline: rubric',
+    'worst',
+    'all-pass',
   ];
   const note = comparison.baseline
-    ? `baseline: "${comparison.baseline}", the strongest static aggregation (best of static, gdpo, worst) by mean rubric score`
-    : 'no static, gdpo or worst variant ran, so there are no paired wins';
-  return `${table(header, rows)}\n${note}`;
+    ? `baseline: "${comparison.baseline}", the strongest static aggregation (best of static, gdpo, worst) by mean rubric score;\n` +
+      'paired columns: wins/pairs on the same seeds, ties, and the mean difference'
+    : 'no static, gdpo or worst variant finished, so there are no paired comparisons';
+  const failures = formatFailures(results);
+  return [table(header, rows), note, ...(failures.length ? ['failed runs:', ...failures] : [])].join('\n');
+}
+
+/** The results file at `path`, or undefined when it is not one (then it is read as an experiment). */
+async function readResultsIfAny(path: string): Promise<ReadResults | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    return undefined;
+  }
+  if (isGzip(bytes)) return decodeResults(path, bytes);
+  try {
+    if (!looksLikeResults(JSON.parse(Buffer.from(bytes).toString('utf8')))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return decodeResults(path, bytes);
+}
+
+/** Print the table and the summary; exit 1 when a run failed, with a one-line summary last. */
+function report(results: readonly RunResult[], footer?: string): number {
+  console.log(formatComparison(compareVariants(finalsOf(results)), results));
+  if (footer) console.log(footer);
+  const failed = results.filter((r) => r.failure);
+  if (failed.length === 0) return 0;
+  const first = failed[0];
+  console.error(
+    `${failed.length} of ${results.length} runs failed (first: ${first.variant} seed ${first.seed}: ${first.failure?.reason}); ` +
+      'the table compares the runs that finished',
+  );
+  return 1;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -73,22 +156,41 @@ export async function run(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       jobs: { type: 'string' },
       out: { type: 'string' },
+      compact: { type: 'boolean' },
     },
     USAGE,
     'compare',
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) return fail('Expected exactly one experiment file or share link.');
+  if (positionals.length !== 1)
+    return fail('Expected exactly one experiment file, share link or results file.');
   const backend = parseBackend(values.backend);
   if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
   if (typeof steps === 'string') return fail(steps);
   const processes = parseCount('--jobs', values.jobs, 1);
   if (typeof processes === 'string') return fail(processes);
+  const form = values.compact ? 'compact' : 'full';
+
+  const stored = await readResultsIfAny(positionals[0]);
+  if (stored) {
+    if (!stored.ok) return inputError(stored.message);
+    if (values.steps !== undefined || values.backend !== undefined || values.jobs !== undefined)
+      return fail('--steps, --backend and --jobs apply to an experiment, not to a results file.');
+    const { experiment, results } = stored.file;
+    console.error(
+      `${positionals[0]}: ${results.length} runs of "${experiment.name}" (${stored.file.form} form)`,
+    );
+    if (values.out) {
+      await writeResults(values.out, resultsFile(experiment, results, form));
+      console.error(`results written to ${values.out}`);
+    }
+    return report(results);
+  }
+
   const loaded = await loadExperiment(positionals[0]);
   if (!loaded.ok) return inputError(loaded.message);
-
   const experiment = loaded.experiment;
   const jobs: RunJob[] = resolveVariants(experiment).flatMap((variant) =>
     experiment.seeds.map((seed) => ({
@@ -99,11 +201,9 @@ export async function run(argv: string[]): Promise<number> {
   );
   const started = Date.now();
   const results = await runWithProgress(jobs, backend, processes ?? defaultProcesses(jobs.length));
-  console.log(formatComparison(compareVariants(finalsOf(results))));
-  console.log(`${((Date.now() - started) / 1000).toFixed(1)} s in all`);
   if (values.out) {
-    await writeFile(values.out, JSON.stringify({ experiment, results }, null, 1));
+    await writeResults(values.out, resultsFile(experiment, results, form));
     console.error(`results written to ${values.out}`);
   }
-  return 0;
+  return report(results, `${((Date.now() - started) / 1000).toFixed(1)} s in all`);
 }

@@ -13,7 +13,7 @@ import type { MethodConfigInput } from '../core/reward/config';
 import { methodConfigSchema } from '../core/reward/config';
 import { TASK_IDS } from '../core/task';
 import type { RunJob, RunResult } from '../core/train/run';
-import { parseCommand, parseList, usageError } from './args';
+import { inputError, parseCommand, parseList, usageError } from './args';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { finalsOf } from './compare';
 import { defaultProcesses, runWithProgress } from './parallel';
@@ -116,7 +116,7 @@ export async function run(argv: string[]): Promise<number> {
       return fail(`--seeds: expected integers, got "${values.seeds}"`);
   }
   const loaded = await loadExperiment(values.file);
-  if (!loaded.ok) return fail(loaded.message);
+  if (!loaded.ok) return inputError(loaded.message);
   const experiment = loaded.experiment;
   const runSeeds = seeds ?? experiment.seeds;
   const budget = steps ?? experiment.steps;
@@ -180,7 +180,12 @@ export async function run(argv: string[]): Promise<number> {
   );
   console.log(markdown);
   console.error(`written ${values.out} and ${jsonPath} (${minutes.toFixed(1)} min)`);
-  return 0;
+  // Failed runs are left out of every cell; say so last, and fail the command.
+  const failed = results.filter((r) => r.failure);
+  if (failed.length === 0) return 0;
+  for (const r of failed) console.error(`  ${r.variant} seed ${r.seed}: ${r.failure?.reason}`);
+  console.error(`${failed.length} of ${results.length} runs failed and are left out of the tables`);
+  return 1;
 }
 
 /** Everything from this marker on in an existing results file is written by hand and kept. */

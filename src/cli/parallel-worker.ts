@@ -2,6 +2,7 @@
 import { useBackend } from '../core/policy/backend-node';
 import { runToEnd } from '../core/train/run';
 import type { WorkerMessage, WorkerRequest } from './parallel';
+import { testFaultsFor } from './test-faults';
 
 const send = (message: WorkerMessage) =>
   new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
@@ -13,16 +14,21 @@ async function runBundle(
   for (const { index, job } of jobs) {
     try {
       let lastSent = 0;
-      const result = await runToEnd(job, backend, (record) => {
-        if (record.step - lastSent >= 5) {
-          lastSent = record.step;
-          void send({ type: 'step', index, step: record.step });
-        }
-      });
+      const result = await runToEnd(
+        job,
+        backend,
+        (record) => {
+          if (record.step - lastSent >= 5) {
+            lastSent = record.step;
+            void send({ type: 'step', index, step: record.step });
+          }
+        },
+        { faults: testFaultsFor(job.variant) },
+      );
       await send({ type: 'result', index, result });
     } catch (error) {
+      // Failed before training (e.g. in the warm start): report it and go on with the next job.
       await send({ type: 'error', index, message: error instanceof Error ? error.message : String(error) });
-      process.exit(1);
     }
   }
 }

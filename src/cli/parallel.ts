@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { RunJob, RunResult } from '../core/train/run';
+import { failedBeforeTraining, type RunJob, type RunResult } from '../core/train/run-result';
 import type { CliBackend } from './experiment-file';
 import { progressBar } from './progress';
 
@@ -52,7 +52,9 @@ export function bundleJobs(jobs: readonly RunJob[]): number[][] {
 
 /**
  * Run every job over `processes` child processes fed from one queue of bundles: a process that
- * finishes its bundle takes the next, so no core idles while work remains.
+ * finishes its bundle takes the next, so no core idles while work remains. A job that fails comes
+ * back as a result with its `failure` (and what it measured before); the other jobs go on. A
+ * process that dies fails the jobs it held, and the others take the rest of the queue.
  */
 export async function runJobsInParallel(
   jobs: readonly RunJob[],
@@ -60,7 +62,7 @@ export async function runJobsInParallel(
   processes: number,
   onStep?: (jobIndex: number, step: number) => void,
 ): Promise<RunResult[]> {
-  const results = new Array<RunResult>(jobs.length);
+  const results = new Array<RunResult | undefined>(jobs.length);
   const workerPath = fileURLToPath(new URL('./parallel-worker.ts', import.meta.url));
   const queue = bundleJobs(jobs);
   const count = Math.max(1, Math.min(processes, queue.length));
@@ -68,12 +70,14 @@ export async function runJobsInParallel(
     Array.from(
       { length: count },
       () =>
-        new Promise<void>((resolve, reject) => {
+        new Promise<void>((resolve) => {
           const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          let held: number[] = [];
           const request = (message: WorkerRequest) => child.send(message);
           child.on('message', (message: WorkerMessage) => {
             if (message.type === 'idle') {
               const bundle = queue.shift();
+              held = bundle ?? [];
               request(
                 bundle
                   ? { type: 'bundle', jobs: bundle.map((index) => ({ index, job: jobs[index] })) }
@@ -81,20 +85,27 @@ export async function runJobsInParallel(
               );
             } else if (message.type === 'step') onStep?.(message.index, message.step);
             else if (message.type === 'result') results[message.index] = message.result;
-            else {
-              const job = jobs[message.index];
-              reject(new Error(`job ${job.variant} seed ${job.seed}: ${message.message}`));
-            }
+            else results[message.index] = failedBeforeTraining(jobs[message.index], backend, message.message);
           });
-          child.on('error', reject);
-          child.on('exit', (code) =>
-            code === 0 ? resolve() : reject(new Error(`a worker process exited with code ${code}`)),
+          const failHeld = (reason: string) => {
+            for (const index of held) results[index] ??= failedBeforeTraining(jobs[index], backend, reason);
+            held = [];
+            resolve();
+          };
+          child.on('error', (error) => failHeld(`its worker process failed: ${error.message}`));
+          child.on('exit', (code, signal) =>
+            code === 0
+              ? resolve()
+              : failHeld(`its worker process exited (${signal ?? `code ${code}`}) before the run finished`),
           );
           request({ type: 'init', backend });
         }),
     ),
   );
-  return results;
+  // A job no process reached (every process died first) fails too, rather than vanishing.
+  return results.map(
+    (result, i) => result ?? failedBeforeTraining(jobs[i], backend, 'no worker process was left to run it'),
+  );
 }
 
 /** `runJobsInParallel` with a progress bar over the steps of all jobs. */

@@ -4,25 +4,38 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolveVariants } from '../core/experiment/resolve';
+import type { Experiment } from '../core/experiment/schema';
 import { useBackend } from '../core/policy/backend-node';
 import { runToEnd } from '../core/train/run';
 import { metricsCsv } from '../core/train/csv';
+import { resultsFile } from '../core/train/results-file';
 import { inputError, parseCommand, usageError } from './args';
 import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { progressBar } from './progress';
+import { testFaultsFor } from './test-faults';
+import { writeResults } from './results-io';
 import { formatEvalTable } from './tables';
 
 export const USAGE = `Usage: npm run lab -- run <experiment.json | share link> [options]
 
 Options:
   --backend <wasm|cpu>   TensorFlow.js backend in Node (wasm; cpu is bit-reproducible)
-  --steps <N>            override the file's step budget
+  --steps <N>            override the file's step budget; 0 evaluates the starting policy on
+                         the held-out prompts and stops
   --seed <S>             override the file's seed (default: its first seed)
   --variant <name>       which variant to run (default: the first, or the base when there are none)
-  --out <results.json>   write the resolved experiment, every metric record and every evaluation
+  --out <results.json>   write the experiment, every metric record and every evaluation
+                         (gzipped if it ends in .gz; compare and the app's import read it)
+  --compact              in --out, keep every evaluation but at most 100 metric records
   --csv <metrics.csv>    write the metric records as CSV
 A share link is the app's whole URL, or its "#x=..." part (quote it: the shell reads # as a comment).
-Exit code 2 on a bad file or link, a missing file or a bad option.`;
+Exit code 2 on a bad file or link, a missing file or a bad option; 1 when the run failed (what it
+measured up to there is still printed and written).`;
+
+/** A run's label: the experiment's name, and the variant's when the file has variants. */
+export function runLabel(experiment: Experiment, variant: string): string {
+  return experiment.variants.length === 0 ? experiment.name : `${experiment.name} / ${variant}`;
+}
 
 const fail = (message: string): number => usageError(message, 'run');
 
@@ -35,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       variant: { type: 'string' },
       out: { type: 'string' },
+      compact: { type: 'boolean' },
       csv: { type: 'string' },
     },
     USAGE,
@@ -45,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) return fail('Expected exactly one experiment file or share link.');
   const backend = parseBackend(values.backend);
   if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
-  const steps = parseCount('--steps', values.steps, 1);
+  const steps = parseCount('--steps', values.steps, 0);
   if (typeof steps === 'string') return fail(steps);
   const seed = parseCount('--seed', values.seed);
   if (typeof seed === 'string') return fail(seed);
@@ -65,16 +79,35 @@ export async function run(argv: string[]): Promise<number> {
 
   await useBackend(backend);
   console.error(
-    `${experiment.name} / ${variant.name}: task ${config.task}, ${config.model.size} policy, method ${config.method.method}, seed ${runSeed}, ${backend} backend`,
+    `${runLabel(experiment, variant.name)}: task ${config.task}, ${config.model.size} policy, method ${config.method.method}, seed ${runSeed}, ${backend} backend`,
   );
   const bar = progressBar('training');
-  const result = await runToEnd({ variant: variant.name, config, seed: runSeed }, backend, (record, total) =>
-    bar(record.step, total, `rubric ${record.rubricScore.toFixed(3)} worst ${record.worstScore.toFixed(3)}`),
-  );
-  console.log(formatEvalTable(result));
+  let result;
+  try {
+    result = await runToEnd(
+      { variant: variant.name, config, seed: runSeed },
+      backend,
+      (record, total) =>
+        bar(
+          record.step,
+          total,
+          `rubric ${record.rubricScore.toFixed(3)} worst ${record.worstScore.toFixed(3)}`,
+        ),
+      { faults: testFaultsFor(variant.name) },
+    );
+  } catch (error) {
+    // Before the first step (warm start, rubric): nothing was measured.
+    console.error(
+      `the run failed before training: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return 1;
+  }
+  if (config.steps === 0)
+    console.log('steps 0: the starting policy on the held-out prompts, without training');
+  if (result.evals.length > 0) console.log(formatEvalTable(result));
   console.log(`${result.seconds.toFixed(1)} s in all (warm start included)`);
   if (values.out) {
-    await writeFile(values.out, JSON.stringify({ experiment, ...result }, null, 1));
+    await writeResults(values.out, resultsFile(experiment, [result], values.compact ? 'compact' : 'full'));
     console.error(`results written to ${values.out}`);
   }
   if (values.csv) {
@@ -85,6 +118,10 @@ export async function run(argv: string[]): Promise<number> {
       ]),
     );
     console.error(`metrics written to ${values.csv}`);
+  }
+  if (result.failure) {
+    console.error(`the run failed at step ${result.failure.step}: ${result.failure.reason}`);
+    return 1;
   }
   return 0;
 }

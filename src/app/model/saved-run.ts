@@ -7,54 +7,18 @@
  */
 import { z } from 'zod';
 import type { RunStatus, RunView } from '../../client/types';
-import { BACKENDS, experimentCoreSchema } from '../../core/experiment/schema';
+import { BACKENDS } from '../../core/experiment/schema';
 import { parseConfig, parseExperiment } from '../../core/experiment/resolve';
 import type { Experiment } from '../../core/experiment/schema';
 import { rawProblems } from '../../core/input/raw';
 import { parseJsonBytes } from '../../core/input/text';
 import { parseWith, type Parsed, type Problem } from '../../core/validation';
+import { evalRecordSchema, metricRecordSchema, runConfigSchema } from '../../core/train/records-schema';
+import { looksLikeResults, parseResultsFile, type ResultsFile } from '../../core/train/results-file';
+import type { RunResult } from '../../core/train/run-result';
 
 export const SAVED_RUN_FORMAT = 'focal-lab-run';
 export const SAVED_RUN_VERSION = 1;
-
-/** JSON writes NaN and Infinity as null; read them back as NaN. */
-const num = z
-  .number()
-  .nullable()
-  .transform((v) => (v === null ? NaN : v));
-const nums = z.array(num);
-
-const metricSchema = z.object({
-  step: z.number().int().min(0),
-  criterionMeans: nums,
-  effectiveWeights: nums,
-  saturation: nums,
-  rubricScore: num,
-  worstScore: num,
-  allPassRate: num,
-  kl: num,
-  entropy: num,
-  loss: num,
-  clipFraction: num,
-  gradNorm: num,
-  advantageMean: num,
-  advantageStd: num,
-  zeroStdShare: num,
-  meanLength: num,
-  msSample: num,
-  msScore: num,
-  msUpdate: num,
-});
-
-const evalSchema = z.object({
-  step: z.number().int().min(0),
-  criterionMeans: nums,
-  rubricScore: num,
-  worstScore: num,
-  allPassRate: num,
-  spread: num,
-  samples: z.number().int().min(0),
-});
 
 const STATUSES = ['queued', 'starting', 'ready', 'running', 'paused', 'done', 'stopped', 'failed'] as const;
 
@@ -65,7 +29,7 @@ export const savedRunSchema = z.strictObject({
   spec: z.strictObject({
     id: z.string().min(1).max(80),
     name: z.string().max(200),
-    config: experimentCoreSchema,
+    config: runConfigSchema,
     seed: z
       .number()
       .int()
@@ -90,8 +54,8 @@ export const savedRunSchema = z.strictObject({
     .nullable(),
   criterionIds: z.array(z.string().max(40)).max(16),
   criterionNames: z.array(z.string().max(60)).max(16),
-  metrics: z.array(metricSchema).max(200_000),
-  evals: z.array(evalSchema).max(100_000),
+  metrics: z.array(metricRecordSchema).max(200_000),
+  evals: z.array(evalRecordSchema).max(100_000),
 });
 
 export type SavedRun = z.infer<typeof savedRunSchema>;
@@ -128,6 +92,49 @@ export function fromSavedRun(saved: SavedRun): RunView {
     metrics: saved.metrics,
     evals: saved.evals,
     checkpointStep: null,
+  };
+}
+
+/** A short fingerprint of a run's evaluations, so that two results files' runs get distinct ids. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
+/** One run of a command-line results file, as the run list keeps it: done, or failed with its reason. */
+export function fromRunResult(
+  file: ResultsFile,
+  result: RunResult,
+  savedAt = new Date().toISOString(),
+): SavedRun {
+  const name = file.experiment.variants.length === 0 ? file.experiment.name : result.variant;
+  const id = `cli:${fingerprint(JSON.stringify([file.experiment.name, result.variant, result.seed, result.evals]))}`;
+  const form = file.form === 'compact' ? ' (compact results file: metric series thinned)' : '';
+  return {
+    format: SAVED_RUN_FORMAT,
+    version: SAVED_RUN_VERSION,
+    savedAt,
+    spec: {
+      id,
+      name: name.slice(0, 200),
+      config: result.config,
+      seed: result.seed,
+      backend: (BACKENDS as readonly string[]).includes(result.backend)
+        ? (result.backend as SavedRun['spec']['backend'])
+        : 'auto',
+    },
+    status: result.failure ? 'failed' : 'done',
+    reason: result.failure
+      ? `${result.failure.reason} (from the command line)${form}`
+      : form
+        ? form.trim()
+        : null,
+    backend: { name: result.backend, fallbacks: [] },
+    criterionIds: result.criterionIds,
+    criterionNames: result.criterionNames,
+    metrics: result.metrics,
+    evals: result.evals,
   };
 }
 
@@ -189,6 +196,15 @@ export function parseImport(bytes: Uint8Array): Parsed<Imported> {
       ? { ok: false, problems: atMost(problems) }
       : { ok: true, value: { kind: 'runs', runs } };
   }
+  if (looksLikeResults(data)) {
+    // Checked as run files are (raw checks, then every run's config as an experiment's).
+    const parsed = parseResultsFile(data);
+    if (!parsed.ok) return parsed;
+    const runs = parsed.value.results.map((r) => fromRunResult(parsed.value, r));
+    return runs.length
+      ? { ok: true, value: { kind: 'runs', runs } }
+      : { ok: false, problems: [{ path: 'results', message: 'the results file has no runs' }] };
+  }
   if (typeof data === 'object' && data !== null && 'version' in data && 'task' in data) {
     const parsed = parseExperiment(data);
     return parsed.ok ? { ok: true, value: { kind: 'experiment', experiment: parsed.value } } : parsed;
@@ -198,7 +214,8 @@ export function parseImport(bytes: Uint8Array): Parsed<Imported> {
     problems: [
       {
         path: '',
-        message: 'neither a saved run (format "focal-lab-run") nor an experiment file (version, task)',
+        message:
+          'neither a saved run (format "focal-lab-run"), a results file of the command line (format "focal-lab-results") nor an experiment file (version, task)',
       },
     ],
   };

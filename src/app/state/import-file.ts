@@ -3,9 +3,12 @@
  * goes there to be decoded, parsed, validated and stored, and the runs stored in this browser are
  * loaded there at start-up; runs come back in slices of records, so that neither a large import
  * nor a large stored run blocks the page. Where workers cannot start, the same work runs here.
+ * A gzipped file (a results file of `lab compare --out results.json.gz`) is unpacked first, by the
+ * browser's own DecompressionStream, with the size limit on what it unpacks to.
  */
 import { LOAD_STORED, NEXT_SLICE, type ImportMessage } from '../model/import-protocol';
 import { MAX_IMPORT_BYTES, parseImport, type Imported, type SavedRun } from '../model/saved-run';
+import { isGzip } from '../../core/train/results-file';
 import type { EvalRecord, MetricRecord } from '../../core/train/types';
 import type { Parsed } from '../../core/validation';
 import { loadRuns } from './persist';
@@ -55,6 +58,36 @@ function askWorker(request: ArrayBuffer | typeof LOAD_STORED): Promise<Final> {
   });
 }
 
+const refused = (message: string): ReadImport => ({
+  parsed: { ok: false, problems: [{ path: '', message }] },
+  stored: [],
+});
+
+/** The unpacked bytes of a gzip file, or why not. */
+async function gunzip(bytes: Uint8Array): Promise<ArrayBuffer | string> {
+  const reader = new Blob([bytes as BlobPart])
+    .stream()
+    .pipeThrough(new DecompressionStream('gzip'))
+    .getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > MAX_IMPORT_BYTES) {
+        await reader.cancel();
+        return `the file unpacks to more than ${MAX_IMPORT_BYTES} bytes`;
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    return `not a valid gzip file (${(error as Error).message})`;
+  }
+  return new Blob(chunks as BlobPart[]).arrayBuffer();
+}
+
 export async function readImport(file: Blob): Promise<ReadImport> {
   if (file.size > MAX_IMPORT_BYTES)
     return {
@@ -66,7 +99,12 @@ export async function readImport(file: Blob): Promise<ReadImport> {
       },
       stored: [],
     };
-  const buffer = await file.arrayBuffer();
+  let buffer = await file.arrayBuffer();
+  if (isGzip(new Uint8Array(buffer))) {
+    const unpacked = await gunzip(new Uint8Array(buffer));
+    if (typeof unpacked === 'string') return refused(unpacked);
+    buffer = unpacked;
+  }
   const here = (): ReadImport => ({ parsed: parseImport(new Uint8Array(buffer)), stored: [] });
   if (typeof Worker === 'undefined') return here();
   try {

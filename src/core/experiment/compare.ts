@@ -96,6 +96,8 @@ export interface VariantRow {
   vsBaseline?: PairedComparison;
   /** The same on the worst-criterion score. */
   vsBaselineWorst?: PairedComparison;
+  /** The same on the all-pass rate. */
+  vsBaselineAllPass?: PairedComparison;
 }
 
 export interface ComparisonTable {
@@ -108,8 +110,10 @@ export interface ComparisonTable {
 export function compareVariants(finals: readonly FinalScores[]): ComparisonTable {
   const names = [...new Set(finals.map((f) => f.variant))];
   const of = (name: string) => finals.filter((f) => f.variant === name);
-  const bySeed = (list: readonly FinalScores[], key: 'rubricScore' | 'worstScore'): SeedScores =>
-    Object.fromEntries(list.map((f) => [f.seed, f[key]]));
+  const bySeed = (
+    list: readonly FinalScores[],
+    key: 'rubricScore' | 'worstScore' | 'allPassRate',
+  ): SeedScores => Object.fromEntries(list.map((f) => [f.seed, f[key]]));
   const candidates = names
     .filter((name) => STATIC_BASELINES.includes(of(name)[0].method))
     .map((name) => ({ name, scores: bySeed(of(name), 'rubricScore') }));
@@ -126,6 +130,10 @@ export function compareVariants(finals: readonly FinalScores[]): ComparisonTable
     if (baseline !== undefined && name !== baseline) {
       row.vsBaseline = pairedComparison(bySeed(list, 'rubricScore'), bySeed(of(baseline), 'rubricScore'));
       row.vsBaselineWorst = pairedComparison(bySeed(list, 'worstScore'), bySeed(of(baseline), 'worstScore'));
+      row.vsBaselineAllPass = pairedComparison(
+        bySeed(list, 'allPassRate'),
+        bySeed(of(baseline), 'allPassRate'),
+      );
     }
     return row;
   });

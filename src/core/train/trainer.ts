@@ -388,6 +388,7 @@ class Trainer implements RunTrainer {
       step: this.state.step,
       ...summary,
       criterionMeans: this.spread(summary.criterionMeans),
+      criterionPassRates: this.spread(summary.criterionPassRates),
       samples: decoded.length,
     };
   }

@@ -47,6 +47,11 @@ export interface EvalRecord {
   allPassRate: number;
   spread: number;
   samples: number;
+  /**
+   * Per-criterion share of samples that pass (score 1), in the same positions as
+   * `criterionMeans`. Absent in records saved before it was measured.
+   */
+  criterionPassRates?: number[];
 }
 
 /** One rollout of the latest step, for the inspector. */
@@ -146,7 +151,9 @@ export class NonFiniteError extends Error {
     readonly step: number,
     what: string,
   ) {
-    super(`step ${step}: ${what} is not finite; the run was paused and the last good checkpoint kept`);
+    // What happens next is the caller's to say: the app pauses at the last good checkpoint, the
+    // command line records the run as failed.
+    super(`step ${step}: ${what} is not finite; nothing of that step was applied`);
     this.name = 'NonFiniteError';
   }
 }

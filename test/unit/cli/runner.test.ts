@@ -60,7 +60,9 @@ describe('lab run / compare / paper', () => {
     ]);
     expect(code).toBe(0);
     expect(stdout).toContain('rubric score');
-    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const saved = JSON.parse(readFileSync(out, 'utf8'));
+    expect(saved.format).toBe('focal-lab-results');
+    const [results] = saved.results;
     expect(results.seed).toBe(3);
     expect(results.config.method.method).toBe('focal');
     expect(results.metrics).toHaveLength(4);
