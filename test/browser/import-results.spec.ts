@@ -1,0 +1,68 @@
+/**
+ * The app imports a results file of the command line (`lab compare --out results.json.gz
+ * --compact`): gzipped bytes, unpacked by the browser's DecompressionStream, each run arriving in
+ * the run list (the conversion itself, done or failed with its reason, is unit-tested in
+ * test/unit/train/results-file.test.ts).
+ */
+import { gzipSync } from 'node:zlib';
+import { expect, test } from '@playwright/test';
+import { experimentCoreSchema, experimentSchema } from '../../src/core/experiment/schema';
+import { resultsFile } from '../../src/core/train/results-file';
+import type { RunResult } from '../../src/core/train/run-result';
+import { openLab } from './lab';
+
+const evaluation = (step: number) => ({
+  step,
+  criterionMeans: [0.5, 0.25, 0],
+  criterionPassRates: [0.5, 0, 0],
+  rubricScore: 0.25,
+  worstScore: 0,
+  allPassRate: 0,
+  spread: 0.5,
+  samples: 32,
+});
+
+const result = (variant: string, failure?: RunResult['failure']): RunResult => ({
+  variant,
+  seed: 1,
+  backend: 'wasm',
+  config: experimentCoreSchema.parse({ task: 'meadow', steps: 4 }),
+  criterionIds: ['topic', 'length', 'rhyme'],
+  criterionNames: ['Mentions the topic', 'Six to nine words', 'Ends on a rhyme of the topic'],
+  metrics: [],
+  evals: [evaluation(0), evaluation(4)],
+  seconds: 1,
+  ...(failure ? { failure } : {}),
+});
+
+test('imports a gzipped compact results file of the command line', async ({ page }) => {
+  await openLab(page);
+  const experiment = experimentSchema.parse({
+    version: 1,
+    task: 'meadow',
+    name: 'from the CLI',
+    variants: [
+      { name: 'static', overrides: { method: { method: 'static' } } },
+      { name: 'focal', overrides: {} },
+    ],
+  });
+  const file = resultsFile(
+    experiment,
+    [result('static'), result('focal', { step: 3, reason: 'step 3: the loss is not finite' })],
+    'compact',
+  );
+  await page.locator('input[type="file"]').setInputFiles({
+    name: 'results.json.gz',
+    mimeType: 'application/gzip',
+    buffer: gzipSync(JSON.stringify(file)),
+  });
+  await expect(page.getByText(/Imported 2 run\(s\) from results\.json\.gz/)).toBeVisible();
+
+  // Bytes that claim to be gzip but are not: a message, nothing imported.
+  await page.locator('input[type="file"]').setInputFiles({
+    name: 'broken.json.gz',
+    mimeType: 'application/gzip',
+    buffer: Buffer.from([0x1f, 0x8b, 1, 2, 3]),
+  });
+  await expect(page.getByText(/broken\.json\.gz \(not a valid gzip file/)).toBeVisible();
+});
