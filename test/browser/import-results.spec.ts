@@ -9,7 +9,9 @@ import { expect, test } from '@playwright/test';
 import { experimentCoreSchema, experimentSchema } from '../../src/core/experiment/schema';
 import { resultsFile } from '../../src/core/train/results-file';
 import type { RunResult } from '../../src/core/train/run-result';
-import { openLab } from './lab';
+
+/** The production build of the app, as the console test serves it. */
+const APP = `http://127.0.0.1:${Number(process.env.FOCAL_APP_PORT ?? 4318)}/`;
 
 const evaluation = (step: number) => ({
   step,
@@ -36,7 +38,7 @@ const result = (variant: string, failure?: RunResult['failure']): RunResult => (
 });
 
 test('imports a gzipped compact results file of the command line', async ({ page }) => {
-  await openLab(page);
+  await page.goto(APP);
   const experiment = experimentSchema.parse({
     version: 1,
     task: 'meadow',
