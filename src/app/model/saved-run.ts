@@ -199,7 +199,7 @@ export function parseImport(bytes: Uint8Array): Parsed<Imported> {
   if (looksLikeResults(data)) {
     // Checked as run files are (raw checks, then every run's config as an experiment's).
     const parsed = parseResultsFile(data);
-    if (!parsed.ok) return parsed;
+    if (!parsed.ok) return { ok: false, problems: atMost(parsed.problems) };
     const runs = parsed.value.results.map((r) => fromRunResult(parsed.value, r));
     return runs.length
       ? { ok: true, value: { kind: 'runs', runs } }
