@@ -41,8 +41,8 @@ it('lab run takes a share link and trains the experiment it carries', async () =
   expect(stderr).toContain('linked / static arm: task diary, small policy, method static, seed 5');
   const results = JSON.parse(readFileSync(out, 'utf8')) as {
     experiment: unknown;
-    metrics: { step: number }[];
+    results: { metrics: { step: number }[] }[];
   };
   expect(results.experiment).toEqual(parsed.value);
-  expect(results.metrics.map((m) => m.step)).toEqual([1, 2]);
+  expect(results.results[0].metrics.map((m) => m.step)).toEqual([1, 2]);
 }, 240_000);
