@@ -35,6 +35,10 @@ export const COMMANDS: Record<string, Command> = {
     'milliseconds per RL step and tokens per second, per backend and size',
     () => import('./bench'),
   ),
+  export: lazy(
+    'write an experiment as a Python package for Hugging Face TRL (--to trl --out DIR)',
+    () => import('./export'),
+  ),
   compare: lazy(
     'run every variant x seed of an experiment file or share link (or read a results file) and print a comparison table',
     () => import('./compare'),

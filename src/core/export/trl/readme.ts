@@ -1,0 +1,82 @@
+/** The exported package's README and pinned requirements. */
+
+/**
+ * Pinned versions. The subclass hooks were read in TRL's source (GRPOTrainer._calculate_rewards and
+ * _generate_and_score_completions); smoke_test.py checks them on the pinned release.
+ */
+export const REQUIREMENTS_TXT = `# Pinned for the exported package; smoke_test.py checks TRL's hooks on exactly these.
+trl==1.13.0
+torch==2.14.1
+transformers==5.18.0
+accelerate==1.15.0
+datasets==5.0.1
+tokenizers==0.23.2
+numpy==2.4.6
+# RE2 for the regex criteria: linear time, the engine the lab uses. Without it, a pattern runs on
+# Python's re only where it means the same there (focal_lab/scoring.py), and is refused otherwise.
+google-re2==1.1.20251105
+`;
+
+interface ReadmeFacts {
+  experiment: string;
+  variant: string | null;
+  task: string;
+  accepted: string[];
+  ids: readonly string[];
+  names: string[];
+  weights: readonly number[];
+  method: { method: string };
+  hyperparameters: Record<string, number>;
+}
+
+export function packageReadme(lab: ReadmeFacts): string {
+  const rows = lab.ids.map((id, k) => `| \`${id}\` | ${lab.names[k]} | ${lab.weights[k].toFixed(4)} |`);
+  const h = lab.hyperparameters;
+  const accepted =
+    lab.accepted.length === 0
+      ? 'None: this export is exact in every part docs/export.md lists.'
+      : `This export accepted, by request: ${lab.accepted.map((a) => `\`${a}\``).join(', ')} (see docs/export.md in Focal Lab).`;
+  return `# ${lab.experiment}${lab.variant ? ` (variant ${lab.variant})` : ''}: exported from Focal Lab for TRL
+
+Task \`${lab.task}\`, aggregator \`${lab.method.method}\`. One reward function per enabled criterion
+(\`focal_lab/rewards.py\`), named after the criterion id, so TRL logs \`rewards/<id>/mean\`:
+
+| criterion id | name | static weight |
+| --- | --- | --- |
+${rows.join('\n')}
+
+The advantages are the lab's (\`focal_lab/aggregate.py\`, applied by \`focal_lab/trainer.py\`, a
+\`GRPOTrainer\` subclass); TRL also logs \`lab/weight/<id>\` and \`lab/saturation/<id>\` each step.
+
+Differences accepted: ${accepted}
+
+## Install
+
+    pip install -r requirements.txt
+
+## Placeholders to fill in
+
+- **Model**: \`python train.py --model <causal LM on the Hub, or a local path>\`.
+- **Dataset**: \`--dataset data.jsonl\`, one JSON object per line with a \`prompt\` and the prompt's
+  \`topic\` (read by the topic and rhyme criteria). Without it, the task's training topics are used
+  with the placeholder \`PROMPT_TEMPLATE\` in \`train.py\`.
+- \`max_completion_length\` is ${h.maxCompletionLength}, the task's length in the lab's words; a real
+  model's tokens are shorter than words, so raise it for your tokenizer.
+
+## Run
+
+    python train.py --model MODEL --dataset data.jsonl --output-dir runs/focal-lab
+    accelerate launch train.py --model MODEL --dataset data.jsonl    # several GPUs
+
+One lab step is ${h.promptsPerStep} prompts x ${h.groupSize} completions (\`generation_batch_size\`
+${h.promptsPerStep * h.groupSize}), advantages over all of them, ${h.mu} update(s) on them
+(\`num_iterations\`); ${h.steps} steps.
+
+## Check the install
+
+    python smoke_test.py
+
+trains a tiny randomly initialised model (built from a config, nothing downloaded) for a few steps
+and checks the per-reward metrics and that the weights TRL applied are the lab's.
+`;
+}
