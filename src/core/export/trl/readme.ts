@@ -70,7 +70,8 @@ Differences accepted: ${accepted}
 
 One lab step is ${h.promptsPerStep} prompts x ${h.groupSize} completions (\`generation_batch_size\`
 ${h.promptsPerStep * h.groupSize}), advantages over all of them, ${h.mu} update(s) on them
-(\`num_iterations\`); ${h.steps} steps.
+(\`num_iterations\`); ${h.steps} steps (\`max_steps\` ${h.steps * h.mu}: TRL counts
+optimiser steps). \`--steps N\` trains N lab steps instead.
 
 ## Check the install
 

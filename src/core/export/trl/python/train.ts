@@ -20,8 +20,9 @@ from focal_lab import LAB
 PROMPT_TEMPLATE = "Write one short sentence about {topic}."
 
 
-def grpo_config(output_dir, world_size=1, **overrides):
-    """The experiment's hyperparameters as a GRPOConfig (docs/export.md in Focal Lab: the mapping)."""
+def grpo_config(output_dir, world_size=1, steps=None, **overrides):
+    """The experiment's hyperparameters as a GRPOConfig (docs/export.md in Focal Lab: the mapping).
+    steps: lab steps (generation batches), the experiment's own by default."""
     from trl import GRPOConfig
 
     h = LAB["hyperparameters"]
@@ -36,7 +37,8 @@ def grpo_config(output_dir, world_size=1, **overrides):
         per_device_train_batch_size=G,
         gradient_accumulation_steps=B // world_size,
         num_iterations=h["mu"],
-        max_steps=h["steps"],
+        # TRL counts optimiser steps: each generation batch is used for mu of them.
+        max_steps=(h["steps"] if steps is None else steps) * h["mu"],
         # The clipped surrogate averaged over each completion's tokens, then over completions.
         loss_type="grpo",
         importance_sampling_level="token",
@@ -89,14 +91,13 @@ def main():
     parser.add_argument("--model", required=True, help="causal LM on the Hub or a local path")
     parser.add_argument("--dataset", help="JSON lines with prompt and topic")
     parser.add_argument("--output-dir", default="runs/focal-lab")
-    parser.add_argument("--max-steps", type=int, help="override the experiment's step count")
+    parser.add_argument("--steps", type=int, help="lab steps (generation batches), instead of the experiment's")
     args = parser.parse_args()
 
     from focal_lab.rewards import REWARD_FUNCS
     from focal_lab.trainer import FocalLabGRPOTrainer
 
-    overrides = {} if args.max_steps is None else {"max_steps": args.max_steps}
-    config = grpo_config(args.output_dir, int(os.environ.get("WORLD_SIZE", "1")), **overrides)
+    config = grpo_config(args.output_dir, int(os.environ.get("WORLD_SIZE", "1")), steps=args.steps)
     trainer = FocalLabGRPOTrainer(
         model=args.model,
         reward_funcs=REWARD_FUNCS,
@@ -174,7 +175,7 @@ def main():
     dataset = Dataset.from_list([{"prompt": f"one short sentence about {t} .", "topic": t} for t in topics])
     with tempfile.TemporaryDirectory() as out:
         config = grpo_config(
-            out, max_steps=args.steps, report_to="none", save_strategy="no", use_cpu=not torch.cuda.is_available()
+            out, steps=args.steps, report_to="none", save_strategy="no", use_cpu=not torch.cuda.is_available()
         )
         trainer = FocalLabGRPOTrainer(
             model=model,
@@ -188,8 +189,8 @@ def main():
 
     logs = [entry for entry in trainer.state.log_history if any(k.startswith("rewards/") for k in entry)]
     problems = []
-    if len(trainer.lab_history) < args.steps:
-        problems.append(f"{len(trainer.lab_history)} generation batches for {args.steps} steps")
+    if len(trainer.lab_history) != args.steps:
+        problems.append(f"{len(trainer.lab_history)} generation batches for {args.steps} lab steps")
     for criterion in LAB["ids"]:
         if not any(f"rewards/{criterion}/mean" in entry for entry in logs):
             problems.append(f"no rewards/{criterion}/mean metric was logged")
