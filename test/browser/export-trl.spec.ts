@@ -41,10 +41,17 @@ test('Export to TRL refuses with reasons, then downloads the files the CLI write
   expect(file.suggestedFilename()).toBe('trl-button-trl.zip');
   await expect(refusal).toHaveCount(0);
 
-  const parsed = parseExperiment(input);
+  // The experiment as the app holds it (its editor fills in the task's default rubric), through the
+  // app's own JSON export: the CLI given that file writes exportToTrl's files (test/unit/export).
+  const saved = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
+  const held: unknown = JSON.parse(await readFile(await (await saved).path(), 'utf8'));
+  expect(held).toMatchObject(input);
+  const parsed = parseExperiment(held);
   if (!parsed.ok) throw new Error('invalid test experiment');
   const made = exportToTrl(parsed.value, { accept: ['kl-per-sequence', 'exact-judges'] });
   if (!made.ok) throw new Error('refused');
   const bytes = new Uint8Array(await readFile(await file.path()));
+
   expect(Buffer.from(bytes).equals(Buffer.from(zipFiles(made.files)))).toBe(true);
 });
