@@ -5,7 +5,7 @@
  */
 import { parseCommand, parseList, usageError } from './args';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
-import { useBackend } from '../core/policy/backend-node';
+import { useBackend, webgpuAdapter } from '../core/policy/backend-node';
 import { benchConfig, benchSteps, type StepBenchResult } from '../core/train/bench';
 import {
   benchBrowser,
@@ -133,12 +133,11 @@ export async function run(argv: string[]): Promise<number> {
   for (const p of problems) console.error(`problem: ${p}`);
   const code = problems.length ? 1 : 0;
   if (values.json) {
-    console.log(
-      JSON.stringify(inBrowser ? (inNode ? { node: results, browser } : browser) : results, null, 1),
-    );
+    const node = webgpuAdapter() ? results.map((r) => ({ ...r, adapter: webgpuAdapter() })) : results;
+    console.log(JSON.stringify(inBrowser ? (inNode ? { node, browser } : browser) : node, null, 1));
     return code;
   }
-  if (inNode) console.log(formatNode(results, warmup ?? 2));
+  if (inNode) console.log(formatNode(results, warmup ?? 2, webgpuAdapter()));
   if (browser) console.log(`${inNode ? '\n' : ''}${formatBrowserReport(browser, warmup ?? 1)}`);
   return code;
 }
@@ -161,7 +160,7 @@ async function benchNode(
   return results;
 }
 
-function formatNode(results: readonly StepBenchResult[], warmup: number): string {
+function formatNode(results: readonly StepBenchResult[], warmup: number, adapter: string | null): string {
   const f = (x: number) => x.toFixed(1);
   const lines = [
     table(
@@ -198,6 +197,7 @@ function formatNode(results: readonly StepBenchResult[], warmup: number): string
     const c = cpu.find((r) => r.size === w.size);
     if (c) lines.push(`${w.size}: wasm is ${(c.msStep / w.msStep).toFixed(1)}x faster than cpu per step`);
   }
+  if (adapter) lines.push(`webgpu adapter: ${adapter}`);
   for (const r of results.filter((x) => x.profile)) lines.push('', formatProfile(r));
   lines.push(
     `medians after ${warmup} warm-up steps; task meadow, 8 prompts x 8 rollouts, focal, no warm start`,

@@ -16,7 +16,7 @@ import {
 import type { RunJob, RunResult } from '../core/train/run-result';
 import { isGzip, looksLikeResults, resultsFile } from '../core/train/results-file';
 import { inputError, parseCommand, usageError } from './args';
-import { loadExperiment, parseBackend, parseCount } from './experiment-file';
+import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experiment-file';
 import { defaultProcesses, runWithProgress } from './parallel';
 import { decodeResults, writeResults, type ReadResults } from './results-io';
 import { table } from './tables';
@@ -27,7 +27,8 @@ Runs every variant of the experiment for every seed and prints a comparison tabl
 results file (written by --out), prints its table without training.
 
 Options:
-  --backend <wasm|cpu>   TensorFlow.js backend in Node (wasm)
+  --backend <wasm|cpu|webgpu>
+                         TensorFlow.js backend in Node (wasm; webgpu: see docs/performance.md)
   --steps <N>            override every variant's step budget
   --jobs <N>             processes to run at once (default: one per core)
   --out <results.json>   write every run's metric records and evaluations (gzipped if it ends in .gz)
@@ -166,7 +167,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1)
     return fail('Expected exactly one experiment file, share link or results file.');
   const backend = parseBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
+  if (!isCliBackend(backend)) return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
   if (typeof steps === 'string') return fail(steps);
   const processes = parseCount('--jobs', values.jobs, 1);

@@ -67,13 +67,16 @@ export async function loadExperiment(source: string): Promise<Loaded> {
   return { ok: true, experiment: parsed.value };
 }
 
-export const BACKEND_CHOICES = ['wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['wasm', 'cpu', 'webgpu'] as const;
 export type CliBackend = (typeof BACKEND_CHOICES)[number];
+
+export const isCliBackend = (value: string): value is CliBackend =>
+  (BACKEND_CHOICES as readonly string[]).includes(value);
 
 export function parseBackend(value: string | undefined): CliBackend | string {
   const backend = value ?? 'wasm';
   if (!(BACKEND_CHOICES as readonly string[]).includes(backend))
-    return `--backend: unknown backend "${backend}"; in Node use ${BACKEND_CHOICES.join(' or ')}`;
+    return `--backend: unknown backend "${backend}"; in Node use ${BACKEND_CHOICES.join(', ')}`;
   return backend as CliBackend;
 }
 

@@ -1,7 +1,21 @@
 /** Entry point of `npm run lab -- <command> [options]`. */
 import { dispatch } from './dispatch';
+import { relaunchForVulkan, wantsWebgpu } from './vulkan';
 
-dispatch(process.argv.slice(2)).then(
+async function main(argv: string[]): Promise<number> {
+  // WebGPU in Node needs the Vulkan loader on LD_LIBRARY_PATH from the process's start.
+  if (wantsWebgpu(argv)) {
+    const relaunched = await relaunchForVulkan();
+    if (typeof relaunched === 'number') return relaunched;
+    if (typeof relaunched === 'string') {
+      console.error(relaunched);
+      return 2;
+    }
+  }
+  return dispatch(argv);
+}
+
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -104,7 +104,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof ablationSize === 'string' || ablationSize.length !== 1)
     return fail('--ablation-size: one of small, medium, large');
   const backend = parseBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
+  if (backend !== 'wasm' && backend !== 'cpu')
+    return fail(backend === 'webgpu' ? '--backend: this command runs on wasm or cpu, not webgpu' : backend);
   const steps = parseCount('--steps', values.steps, 1);
   if (typeof steps === 'string') return fail(steps);
   const processes = parseCount('--jobs', values.jobs, 1);

@@ -77,7 +77,8 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return fail('Expected exactly one experiment file.');
   const backend = parseBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
+  if (backend !== 'wasm' && backend !== 'cpu')
+    return fail(backend === 'webgpu' ? '--backend: this command runs on wasm or cpu, not webgpu' : backend);
   const seed = parseCount('--seed', values.seed);
   if (typeof seed === 'string') return fail(seed);
   const samples = parseCount('--samples', values.samples, 1);

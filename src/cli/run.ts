@@ -10,7 +10,7 @@ import { runToEnd } from '../core/train/run';
 import { metricsCsv } from '../core/train/csv';
 import { resultsFile } from '../core/train/results-file';
 import { inputError, parseCommand, usageError } from './args';
-import { loadExperiment, parseBackend, parseCount } from './experiment-file';
+import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experiment-file';
 import { progressBar } from './progress';
 import { testFaultsFor } from './test-faults';
 import { writeResults } from './results-io';
@@ -19,7 +19,9 @@ import { formatEvalTable } from './tables';
 export const USAGE = `Usage: npm run lab -- run <experiment.json | share link> [options]
 
 Options:
-  --backend <wasm|cpu>   TensorFlow.js backend in Node (wasm; cpu is bit-reproducible)
+  --backend <wasm|cpu|webgpu>
+                         TensorFlow.js backend in Node (wasm; cpu is bit-reproducible; webgpu runs
+                         on Dawn with a Vulkan driver, see docs/performance.md)
   --steps <N>            override the file's step budget; 0 evaluates the starting policy on
                          the held-out prompts and stops
   --seed <S>             override the file's seed (default: its first seed)
@@ -58,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return fail('Expected exactly one experiment file or share link.');
   const backend = parseBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
+  if (!isCliBackend(backend)) return fail(backend);
   const steps = parseCount('--steps', values.steps, 0);
   if (typeof steps === 'string') return fail(steps);
   const seed = parseCount('--seed', values.seed);
