@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random/rng';
 import { constTimes, dense } from './dense';
 import { causalAttention } from './kernels/attention';
+import { layerNorm } from './kernels/layer-norm';
 import { floatOneHot } from './one-hot';
 import { MASKED_LOGIT, NEVER_GENERATED } from './tokens';
 import { readBack } from './transfer';
@@ -262,15 +263,6 @@ export function setWeights(policy: Policy, weights: readonly WeightArray[]): voi
 
 // ---------------------------------------------------------------------------------------------
 // Forward passes. Activations stay 2-D ([rows, d]) except inside attention.
-
-function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return x
-    .sub(mean)
-    .mul(tf.rsqrt(variance.add(1e-5)))
-    .mul(g)
-    .add(b);
-}
 
 function mlp(x: tf.Tensor2D, blk: BlockParams): tf.Tensor2D {
   return dense(dense(layerNorm(x, blk.ln2g, blk.ln2b), blk.w1, blk.b1, true), blk.w2, blk.b2);

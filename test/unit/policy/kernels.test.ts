@@ -8,6 +8,7 @@ import { useBackend } from '../../../src/core/policy/backend-node';
 import { adamStep, clipFactor, clippedAdamStep, createAdam, globalNorm } from '../../../src/core/policy/adam';
 import { causalAttention, composedAttention } from '../../../src/core/policy/kernels/attention';
 import { ADAM } from '../../../src/core/policy/kernels/adam';
+import { composedLayerNorm, layerNorm } from '../../../src/core/policy/kernels/layer-norm';
 import { Rng } from '../../../src/core/random';
 
 function randomTensor(shape: number[], rng: Rng, std = 1): tf.Tensor {
@@ -136,5 +137,45 @@ describe.each(['cpu', 'wasm'] as const)('fused clipped Adam on %s', (backend) =>
     optFused.dispose();
     optComposed.dispose();
     tf.dispose([...start, ...fused.map((p) => p.variable), ...composed.map((p) => p.variable)]);
+  });
+});
+
+describe.each(['cpu', 'wasm'] as const)('layer norm kernel on %s', (backend) => {
+  afterAll(() => useBackend('cpu'));
+
+  it('matches composed ops and their autodiff gradients, and finite differences', async () => {
+    await useBackend(backend);
+    const rng = new Rng(8, 'ln');
+    const x = randomTensor([6, 10], rng, 3);
+    const g = randomTensor([10], rng);
+    const b = randomTensor([10], rng);
+    const w = randomTensor([6, 10], rng);
+    const loss = (f: typeof layerNorm) => (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+      f(xx as tf.Tensor2D, gg, bb)
+        .mul(w)
+        .sum() as tf.Scalar;
+    const before = tf.memory().numTensors;
+    const out = layerNorm(x as tf.Tensor2D, g, b);
+    const ref = tf.tidy(() => composedLayerNorm(x as tf.Tensor2D, g, b));
+    expectClose(await values(out), await values(ref), 1e-5);
+    const grads = tf.grads(loss(layerNorm))([x, g, b]);
+    const gradsRef = tf.grads(loss(composedLayerNorm))([x, g, b]);
+    for (let i = 0; i < 3; i++) expectClose(await values(grads[i]), await values(gradsRef[i]), 1e-5);
+    const dx = await values(grads[0]);
+    const base = await values(x);
+    const h = 1e-2;
+    for (const idx of [0, 11, 35, 59]) {
+      const at = (delta: number) => {
+        const shifted = base.slice();
+        shifted[idx] += delta;
+        return tf.tidy(() => loss(layerNorm)(tf.tensor(shifted, [6, 10]), g, b));
+      };
+      const [fp, fm] = [at(h), at(-h)];
+      expect(dx[idx]).toBeCloseTo(((await values(fp))[0] - (await values(fm))[0]) / (2 * h), 2);
+      tf.dispose([fp, fm]);
+    }
+    tf.dispose([out, ref, ...grads, ...gradsRef]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, g, b, w]);
   });
 });
