@@ -32,6 +32,6 @@ describe('learning', () => {
     // On the training prompts (the rollouts RL saw) and on held-out prompts (exact rule).
     expect(late).toBeGreaterThan(early + 0.05);
     expect(result.evals[result.evals.length - 1].rubricScore).toBeGreaterThan(result.evals[0].rubricScore);
-    // About 15 s on an idle 2-core machine; shared machines under load have taken over 60 s.
+    // Shared machines under load have taken over 60 s.
   }, 240_000);
 });
