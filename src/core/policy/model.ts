@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random/rng';
 import { constTimes, dense } from './dense';
-import { causalAttention } from './kernels/attention';
+import { attendCached, causalAttention, toCache } from './kernels/attention';
 import { layerNorm } from './kernels/layer-norm';
 import { floatOneHot } from './one-hot';
 import { MASKED_LOGIT, NEVER_GENERATED } from './tokens';
@@ -285,7 +285,7 @@ function head(w: PolicyWeights, h: tf.Tensor2D, vocabSize: number): tf.Tensor2D 
   return dense(layerNorm(h, w.lnfg, w.lnfb), tf.transpose(w.wte), tf.tensor1d(mask));
 }
 
-/** Per-layer keys and values, [N, t, d] (heads side by side), for incremental decoding. */
+/** Per-layer keys and values for incremental decoding, in the layout of `toCache` (kernels/attention.ts). */
 export interface KvCache {
   keys: tf.Tensor3D[];
   values: tf.Tensor3D[];
@@ -300,6 +300,7 @@ function blocksFull(
   x: tf.Tensor2D,
   n: number,
   t: number,
+  withCache = false,
 ): { h: tf.Tensor2D; cache: KvCache } {
   const { dModel: d, nHeads: nh } = policy.dims;
   const cache: KvCache = { keys: [], values: [] };
@@ -311,8 +312,10 @@ function blocksFull(
     const ctx = causalAttention(q, k, v, nh).reshape([n * t, d]) as tf.Tensor2D;
     x = x.add(dense(ctx, blk.wo, blk.bo));
     x = x.add(mlp(x, blk));
-    cache.keys.push(k);
-    cache.values.push(v);
+    if (withCache) {
+      cache.keys.push(toCache(k, nh));
+      cache.values.push(toCache(v, nh));
+    }
   }
   return { h: x, cache };
 }
@@ -335,7 +338,7 @@ export function prefill(policy: Policy, prompts: tf.Tensor2D): { logits: tf.Tens
   const { vocabSize } = policy.config;
   const d = policy.dims.dModel;
   const x = embed(policy.weights, prompts, 0, vocabSize);
-  const { h, cache } = blocksFull(policy, x, n, p);
+  const { h, cache } = blocksFull(policy, x, n, p, true);
   const last = h
     .reshape([n, p, d])
     .slice([0, p - 1, 0], [n, 1, d])
@@ -360,14 +363,10 @@ export function decodeStep(
   const next: KvCache = { keys: [], values: [] };
   policy.weights.blocks.forEach((blk, l) => {
     const h = layerNorm(x, blk.ln1g, blk.ln1b);
-    // The cache grows along axis 1 (concatenating along the last axis is slower on wasm).
     const q = dense(h, blk.wq, blk.bq).reshape([n, 1, d]) as tf.Tensor3D;
-    const keys = tf.concat([cache.keys[l], dense(h, blk.wk, blk.bk).reshape([n, 1, d]) as tf.Tensor3D], 1);
-    const values = tf.concat(
-      [cache.values[l], dense(h, blk.wv, blk.bv).reshape([n, 1, d]) as tf.Tensor3D],
-      1,
-    );
-    const ctx = causalAttention(q, keys, values, nh).reshape([n, d]) as tf.Tensor2D;
+    const k = dense(h, blk.wk, blk.bk).reshape([n, 1, d]) as tf.Tensor3D;
+    const v = dense(h, blk.wv, blk.bv).reshape([n, 1, d]) as tf.Tensor3D;
+    const { ctx, keys, values } = attendCached(q, k, v, { keys: cache.keys[l], values: cache.values[l] }, nh);
     x = x.add(dense(ctx, blk.wo, blk.bo));
     x = x.add(mlp(x, blk));
     next.keys.push(keys);

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../src/core/policy/backend-node';
 import { adamStep, clipFactor, clippedAdamStep, createAdam, globalNorm } from '../../../src/core/policy/adam';
-import { causalAttention, composedAttention } from '../../../src/core/policy/kernels/attention';
+import { ATTENTION, causalAttention, composedAttention } from '../../../src/core/policy/kernels/attention';
+import { createPolicy, disposePolicy, samplePolicy } from '../../../src/core/policy';
 import { ADAM } from '../../../src/core/policy/kernels/adam';
 import { composedLayerNorm, layerNorm } from '../../../src/core/policy/kernels/layer-norm';
 import { Rng } from '../../../src/core/random';
@@ -177,5 +178,24 @@ describe.each(['cpu', 'wasm'] as const)('layer norm kernel on %s', (backend) => 
     tf.dispose([out, ref, ...grads, ...gradsRef]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, g, b, w]);
+  });
+});
+
+describe('sampling with the composed attention (the webgl and webgpu path)', () => {
+  it('gives the rollouts the kernel gives, key/value cache included', async () => {
+    await useBackend('cpu');
+    const policy = createPolicy({ size: 'medium', vocabSize: 16, maxLen: 10 }, new Rng(4, 'init'));
+    const prompts = Int32Array.from([1, 5, 2, 1, 7, 2, 1, 9, 2]);
+    const sample = () => samplePolicy(policy, prompts, 3, 3, 4, 7, 1, new Rng(6, 'sampling'));
+    const withKernel = await sample();
+    const kernel = tf.getKernel(ATTENTION, 'cpu')!;
+    tf.unregisterKernel(ATTENTION, 'cpu');
+    try {
+      const composed = await sample();
+      expect(composed.tokens).toEqual(withKernel.tokens);
+    } finally {
+      tf.registerKernel(kernel);
+      disposePolicy(policy);
+    }
   });
 });

@@ -303,3 +303,41 @@ export function causalAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, 
 
 /** @internal The composed path, for tests that compare it with the kernel. */
 export const composedAttention = composed;
+
+/**
+ * Keys or values [N, t, d] as the sampler's cache holds them: unchanged with the kernel; split into
+ * heads, [N*H, t, hd], without it, so that a decoding step needs no transpose (on webgpu every new
+ * transpose shape is a new shader to compile, and the cache's length changes at every step).
+ */
+export function toCache(x: tf.Tensor3D, heads: number): tf.Tensor3D {
+  if (hasKernel(ATTENTION)) return x;
+  const [n, t, d] = x.shape;
+  return tf.transpose(x.reshape([n, t, heads, d / heads]), [0, 2, 1, 3]).reshape([n * heads, t, d / heads]);
+}
+
+/**
+ * One decoding step: append the new key and value [N, 1, d] to the cache (layout of
+ * {@link toCache}) and attend from the new query [N, 1, d] over it. Returns the context [N, d].
+ */
+export function attendCached(
+  q: tf.Tensor3D,
+  k: tf.Tensor3D,
+  v: tf.Tensor3D,
+  cache: { keys: tf.Tensor3D; values: tf.Tensor3D },
+  heads: number,
+): { ctx: tf.Tensor2D; keys: tf.Tensor3D; values: tf.Tensor3D } {
+  const [n, , d] = q.shape;
+  // The cache grows along axis 1 (concatenating along the last axis is slower on wasm).
+  if (hasKernel(ATTENTION)) {
+    const keys = tf.concat([cache.keys, k], 1);
+    const values = tf.concat([cache.values, v], 1);
+    return { ctx: causalAttention(q, keys, values, heads).reshape([n, d]), keys, values };
+  }
+  // One position per row: [N, 1, H*hd] is already [N*H, 1, hd] in memory.
+  const hd = d / heads;
+  const split = (x: tf.Tensor3D) => x.reshape([n * heads, 1, hd]) as tf.Tensor3D;
+  const keys = tf.concat([cache.keys, split(k)], 1);
+  const values = tf.concat([cache.values, split(v)], 1);
+  const att = tf.softmax(tf.matMul(split(q).mul(1 / Math.sqrt(hd)), keys, false, true));
+  return { ctx: tf.matMul(att, values).reshape([n, d]), keys, values };
+}
