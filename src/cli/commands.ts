@@ -39,6 +39,10 @@ export const COMMANDS: Record<string, Command> = {
     'write an experiment as a Python package for Hugging Face TRL (--to trl --out DIR)',
     () => import('./export'),
   ),
+  zoo: lazy(
+    'train the model zoo (a base policy per task x size, to a quality target) into public/zoo',
+    () => import('./zoo'),
+  ),
   compare: lazy(
     'run every variant x seed of an experiment file or share link (or read a results file) and print a comparison table',
     () => import('./compare'),

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random/rng';
-import { clippedAdamStep, createAdam, disposeAdam } from './adam';
+import { clippedAdamStep, createAdam, disposeAdam, type AdamOptimizer } from './adam';
 import { tokenLogProbs } from './logprobs';
 import type { Policy } from './model';
 import { PAD, SEP } from './tokens';
@@ -23,6 +23,11 @@ export interface WarmStartOptions {
   maxGradNorm?: number;
   /** How many times the loss curve is read back over the run (default min(steps, 10)). */
   reads?: number;
+  /**
+   * An optimizer to continue with (its moments and step count carry over; `lr` is set on it); the
+   * caller keeps and disposes it. Default: a fresh Adam, disposed at the end.
+   */
+  optimizer?: AdamOptimizer;
   /** Called after each read back with the fraction of steps done (0..1] and the losses so far. */
   onProgress?: (progress: number, losses: readonly number[]) => void;
 }
@@ -65,7 +70,8 @@ export async function warmStart(
   const rowMasks = outputMask(corpus, count, T); // validates every row once
   const maxGradNorm = opts.maxGradNorm ?? 1;
   const reads = Math.max(1, Math.min(steps, opts.reads ?? 10));
-  const optimizer = createAdam(lr);
+  const optimizer = opts.optimizer ?? createAdam(lr);
+  optimizer.lr = lr;
   const vars = policy.params.map((p) => p.variable);
   const losses: number[] = [];
   let pending: tf.Scalar[] = [];
@@ -105,7 +111,7 @@ export async function warmStart(
     await flush();
   } finally {
     tf.dispose(pending);
-    disposeAdam(optimizer);
+    if (!opts.optimizer) disposeAdam(optimizer);
   }
   return { losses };
 }

@@ -75,11 +75,15 @@ export function decodeRollout(
  * prompts.)
  */
 export function buildCorpus(task: Task, rng: Rng, count: number): Int32Array {
+  return buildCorpusFor(task, [...task.topics.train, ...task.topics.heldOut], rng, count);
+}
+
+/** As {@link buildCorpus}, with prompts drawn uniformly from `topics`. */
+export function buildCorpusFor(task: Task, topics: readonly string[], rng: Rng, count: number): Int32Array {
   const width = sequenceLength(task);
   const out = new Int32Array(count * width); // zero = <pad>
-  const allTopics = [...task.topics.train, ...task.topics.heldOut];
   for (let row = 0; row < count; row++) {
-    const topic = rng.pick(allTopics);
+    const topic = rng.pick(topics);
     const words = task.generateSentence(rng, topic);
     if (words.length > task.maxNew - 1)
       throw new Error(

@@ -1,0 +1,138 @@
+/**
+ * `lab zoo`: train the model zoo, one base policy per task x size, each to the quality target of
+ * docs/benchmarks.md, and write them to public/zoo (float16 files, a manifest with hashes and
+ * figures). Entries already in the manifest for other tasks or sizes are kept, so the work can be
+ * split across processes (`--tasks`, `--sizes`) and the manifest grows as each checkpoint lands.
+ */
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
+import { useBackend } from '../core/policy/backend-node';
+import { TASK_IDS, getTask } from '../core/task';
+import { sha256 } from '../core/zoo/codec';
+import {
+  ZOO_MANIFEST,
+  ZOO_MANIFEST_VERSION,
+  parseZooManifest,
+  type ZooEntry,
+  type ZooManifest,
+} from '../core/zoo/manifest';
+import { ZOO_SCHEDULES, ZOO_TARGET, trainBase } from '../core/zoo/train';
+import { parseCommand, parseList, usageError } from './args';
+import { parseBackend, parseCount } from './experiment-file';
+
+export const USAGE = `Usage: npm run lab -- zoo [options]
+
+Trains one base policy per task x size to the quality target (docs/benchmarks.md, "Model zoo")
+and writes public/zoo/<task>-<size>.bin and public/zoo/manifest.json.
+
+Options:
+  --tasks <list>         comma-separated task ids (default: all)
+  --sizes <list>         comma-separated sizes (default: small,medium,large)
+  --seed <N>             the zoo's seed (1)
+  --backend <wasm|cpu>   (wasm)
+  --dir <path>           output folder (public/zoo)
+  --max-steps <N>        cap every size's steps (a quick trial; the shipped zoo uses the defaults)`;
+
+const fail = (message: string): number => usageError(message, 'zoo');
+
+/** Read-modify-write of the manifest under a lock file, so parallel processes keep each other's entries. */
+async function addEntry(dir: string, seed: number, entry: ZooEntry): Promise<void> {
+  const lock = join(dir, `${ZOO_MANIFEST}.lock`);
+  for (;;) {
+    try {
+      await (await open(lock, 'wx')).close();
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    const path = join(dir, ZOO_MANIFEST);
+    let manifest: ZooManifest;
+    try {
+      manifest = parseZooManifest(JSON.parse(await readFile(path, 'utf8')));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      manifest = {
+        version: ZOO_MANIFEST_VERSION,
+        format: 'float16-le',
+        seed,
+        target: ZOO_TARGET,
+        entries: [],
+      };
+    }
+    if (manifest.seed !== seed)
+      throw new Error(`${path} was trained with seed ${manifest.seed}, not ${seed}`);
+    manifest.target = ZOO_TARGET;
+    const order = (e: ZooEntry): number => TASK_IDS.indexOf(e.task) * 3 + MODEL_SIZES.indexOf(e.size);
+    manifest.entries = [...manifest.entries.filter((e) => order(e) !== order(entry)), entry].sort(
+      (a, b) => order(a) - order(b),
+    );
+    await writeFile(`${path}.tmp`, `${JSON.stringify(manifest, null, 1)}\n`);
+    await rename(`${path}.tmp`, path);
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommand(
+    argv,
+    {
+      tasks: { type: 'string' },
+      sizes: { type: 'string' },
+      seed: { type: 'string' },
+      backend: { type: 'string' },
+      dir: { type: 'string' },
+      'max-steps': { type: 'string' },
+    },
+    USAGE,
+    'zoo',
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const tasks = values.tasks === undefined ? [...TASK_IDS] : parseList('--tasks', values.tasks, TASK_IDS);
+  if (typeof tasks === 'string') return fail(tasks);
+  const sizes =
+    values.sizes === undefined ? [...MODEL_SIZES] : parseList('--sizes', values.sizes, MODEL_SIZES);
+  if (typeof sizes === 'string') return fail(sizes);
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0)
+    return fail(`--seed: expected an integer >= 0, got "${values.seed}"`);
+  const backend = parseBackend(values.backend);
+  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
+  const maxSteps = parseCount('--max-steps', values['max-steps'], 1);
+  if (typeof maxSteps === 'string') return fail(maxSteps);
+  const dir = values.dir ?? join('public', 'zoo');
+  await mkdir(dir, { recursive: true });
+  await useBackend(backend);
+  let missed = 0;
+  for (const size of sizes as ModelSize[])
+    for (const id of tasks) {
+      const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
+      const schedule = { ...ZOO_SCHEDULES[size] };
+      if (maxSteps !== undefined) schedule.maxSteps = Math.min(schedule.maxSteps, maxSteps);
+      const { bytes, layout, figures } = await trainBase(getTask(id), size, { seed, schedule, onCheck: log });
+      const file = `${id}-${size}.bin`;
+      await writeFile(join(dir, file), bytes);
+      const { task: _t, size: _s, ...rest } = figures;
+      await addEntry(dir, seed, {
+        task: id,
+        size,
+        file,
+        sha256: await sha256(bytes),
+        bytes: bytes.length,
+        layout,
+        figures: rest,
+      });
+      if (!figures.reached) missed++;
+      console.log(
+        `${id}/${size}: ${figures.reached ? 'reached' : 'NOT reached'} in ${figures.steps} steps, ` +
+          `${figures.seconds.toFixed(0)} s; gap ${figures.gap.toFixed(4)}; step-0 rubric ` +
+          `${figures.step0RubricScore.toFixed(3)} (corpus ${figures.baseRubricScore.toFixed(3)})`,
+      );
+    }
+  if (missed) console.log(`${missed} checkpoint(s) did not reach the target within their step cap.`);
+  return 0;
+}

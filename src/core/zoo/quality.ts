@@ -1,0 +1,124 @@
+/**
+ * How good a base policy is, measured on held-out prompts: its next-token loss on fresh grammar
+ * sentences (compared with the grammar's own entropy), and the rate at which its samples meet each
+ * default criterion (compared with the same rate on grammar sentences, the corpus base rate).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { outputMask, readBack, samplePolicy, tokenLogProbs, type Policy } from '../policy';
+import type { Rng } from '../random/rng';
+import { compileRubric } from '../rubric';
+import { summariseScores } from '../train/metrics';
+import {
+  PROMPT_LENGTH,
+  buildCorpusFor,
+  decodeRollout,
+  encodePrompt,
+  sequenceLength,
+} from '../task/tokenizer';
+import type { Task } from '../task/types';
+
+/** Mean next-token loss (nats per predicted token, `<eos>` included) over corpus rows. */
+export async function corpusLoss(
+  policy: Policy,
+  corpus: Int32Array,
+  T: number,
+  batch = 256,
+): Promise<number> {
+  const rows = corpus.length / T;
+  const mask = outputMask(corpus, rows, T);
+  let nll = 0;
+  let count = 0;
+  for (let r0 = 0; r0 < rows; r0 += batch) {
+    const n = Math.min(batch, rows - r0);
+    const sum = tf.tidy(() => {
+      const tokens = tf.tensor2d(corpus.subarray(r0 * T, (r0 + n) * T), [n, T], 'int32');
+      const m = tf.tensor2d(mask.subarray(r0 * (T - 1), (r0 + n) * (T - 1)), [n, T - 1]);
+      return tf.neg(tf.sum(tokenLogProbs(policy, tokens).mul(m)));
+    });
+    nll += (await readBack(sum))[0];
+    sum.dispose();
+    for (let i = r0 * (T - 1); i < (r0 + n) * (T - 1); i++) count += mask[i];
+  }
+  return nll / count;
+}
+
+export interface Rates {
+  ids: string[];
+  /** Mean score per default criterion. */
+  criterionMeans: number[];
+  rubricScore: number;
+  allPassRate: number;
+  samples: number;
+}
+
+/** Rates of the task's default rubric on grammar sentences about `topics` (the base rates). */
+export function corpusRates(task: Task, topics: readonly string[], rng: Rng, count: number): Rates {
+  const rubric = compileRubric(task.defaultRubric, task.lexicon);
+  const decoded = Array.from({ length: count }, () => {
+    const topic = rng.pick(topics);
+    const words = task.generateSentence(rng, topic);
+    return { prompt: { topic }, words, text: words.join(' ') };
+  });
+  const s = summariseScores(rubric.scoreBatch(decoded), count, rubric.ids.length, rubric.weights);
+  return { ids: [...rubric.ids], ...pick(s), samples: count };
+}
+
+/** Rates of the policy's own samples (temperature 1, exact rules) on the held-out prompts: step 0 of RL. */
+export async function policyRates(policy: Policy, task: Task, perTopic: number, rng: Rng): Promise<Rates> {
+  const rubric = compileRubric(task.defaultRubric, task.lexicon);
+  const topics = task.topics.heldOut;
+  const prompts = new Int32Array(topics.length * PROMPT_LENGTH);
+  topics.forEach((t, b) => prompts.set(encodePrompt(task, t), b * PROMPT_LENGTH));
+  const rollouts = await samplePolicy(
+    policy,
+    prompts,
+    topics.length,
+    PROMPT_LENGTH,
+    perTopic,
+    task.maxNew,
+    1,
+    rng,
+  );
+  const decoded = Array.from({ length: rollouts.N }, (_, n) => {
+    const { words, text } = decodeRollout(
+      task,
+      rollouts.tokens.subarray(n * rollouts.T, (n + 1) * rollouts.T),
+    );
+    return { prompt: { topic: topics[Math.floor(n / perTopic)] }, words, text };
+  });
+  const s = summariseScores(rubric.scoreBatch(decoded), rollouts.N, rubric.ids.length, rubric.weights);
+  return { ids: [...rubric.ids], ...pick(s), samples: rollouts.N };
+}
+
+function pick(s: ReturnType<typeof summariseScores>): Omit<Rates, 'ids' | 'samples'> {
+  return { criterionMeans: s.criterionMeans, rubricScore: s.rubricScore, allPassRate: s.allPassRate };
+}
+
+/** Fresh sentences about the held-out topics, in the corpus layout. */
+export function heldOutCorpus(task: Task, rng: Rng, count: number): { rows: Int32Array; T: number } {
+  return { rows: buildCorpusFor(task, task.topics.heldOut, rng, count), T: sequenceLength(task) };
+}
+
+/** Largest |log p_a - log p_b| over the predicted tokens of `corpus`: the cost of a compact copy. */
+export async function maxLogProbChange(
+  a: Policy,
+  b: Policy,
+  corpus: Int32Array,
+  T: number,
+  batch = 256,
+): Promise<number> {
+  const rows = corpus.length / T;
+  const mask = outputMask(corpus, rows, T);
+  let worst = 0;
+  for (let r0 = 0; r0 < rows; r0 += batch) {
+    const n = Math.min(batch, rows - r0);
+    const max = tf.tidy(() => {
+      const tokens = tf.tensor2d(corpus.subarray(r0 * T, (r0 + n) * T), [n, T], 'int32');
+      const m = tf.tensor2d(mask.subarray(r0 * (T - 1), (r0 + n) * (T - 1)), [n, T - 1]);
+      return tf.max(tf.abs(tokenLogProbs(a, tokens).sub(tokenLogProbs(b, tokens))).mul(m));
+    });
+    worst = Math.max(worst, (await readBack(max))[0]);
+    max.dispose();
+  }
+  return worst;
+}
