@@ -5,7 +5,9 @@
 import * as Comlink from 'comlink';
 import { createTrainer } from '../src/core/train/trainer';
 import type { Checkpoint, LiveEdit } from '../src/core/train/types';
+import { setZooSource } from '../src/core/zoo/source';
 import { warmStartStore } from './warm-start-store';
+import { fetchZooSource } from './zoo-fetch';
 import { selectBackend, watchDeviceLoss } from './backend';
 import {
   DEFAULT_LOOP_OPTIONS,
@@ -18,6 +20,8 @@ import { RunLoop } from './run-loop';
 
 /** Warm-start progress is reported at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
+
+setZooSource(fetchZooSource());
 
 let loop: Promise<RunLoop> | null = null;
 let sink: RunSink | null = null;
@@ -33,7 +37,12 @@ function describe(error: unknown): string {
 async function boot(spec: WorkerRunSpec, options: InitOptions): Promise<RunLoop> {
   send({ status: 'starting', reason: 'selecting a backend', metrics: [], evals: [] });
   const backend = await selectBackend(spec.backend, { order: spec.backendOrder });
-  send({ backend, reason: 'warm start 0%', metrics: [], evals: [] });
+  send({
+    backend,
+    reason: spec.config.base === 'zoo' ? 'loading the base policy' : 'warm start 0%',
+    metrics: [],
+    evals: [],
+  });
 
   let lastProgress = 0;
   const trainer = await createTrainer(spec.config, spec.seed, {

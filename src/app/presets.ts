@@ -28,7 +28,7 @@ export const PRESETS: readonly Preset[] = [
       'Pause and single-step to see, in the rollout inspector, how each aggregator turns the same scores ' +
       'into advantages.',
     experiment: {
-      version: 1,
+      version: 2,
       name: 'Reward polarisation: static vs focal',
       task: 'kitchen',
       model: { size: 'small' },
@@ -48,7 +48,7 @@ export const PRESETS: readonly Preset[] = [
       'the judge to estimate the real pass rate) against focal without it and the static sum. Evaluation ' +
       'uses the exact rule, so the table shows what was really learned.',
     experiment: {
-      version: 1,
+      version: 2,
       name: 'Noisy judge: projection on and off',
       task: 'weather',
       model: { size: 'small' },
@@ -70,7 +70,7 @@ export const PRESETS: readonly Preset[] = [
       'topic saturates the static reward is nearly flat. SA-MRPO and focal move effort to criteria with ' +
       'headroom; the floor alphaMin keeps every criterion in play. Try raising the dawn weight while it runs.',
     experiment: {
-      version: 1,
+      version: 2,
       name: 'Mis-weighted rubric',
       task: 'harbour',
       model: { size: 'small' },
@@ -88,7 +88,7 @@ export const PRESETS: readonly Preset[] = [
       'mean length and the length criterion: the static sum drifts toward short outputs, the worst-criterion ' +
       'baseline and focal resist it.',
     experiment: {
-      version: 1,
+      version: 2,
       name: 'Degenerate shortcut',
       task: 'diary',
       model: { size: 'small' },
@@ -106,7 +106,7 @@ export const PRESETS: readonly Preset[] = [
       'across workers). Gamma 0 turns the reweighting off. Read the comparison table: mean ± std across seeds ' +
       'and paired wins against the first arm.',
     experiment: {
-      version: 1,
+      version: 2,
       name: 'Focal gamma ablation',
       task: 'kitchen',
       model: { size: 'small' },

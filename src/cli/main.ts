@@ -1,6 +1,10 @@
 /** Entry point of `npm run lab -- <command> [options]`. */
+import { setZooSource } from '../core/zoo/source';
 import { dispatch } from './dispatch';
 import { relaunchForVulkan, wantsWebgpu } from './vulkan';
+import { diskZooSource } from './zoo-source';
+
+setZooSource(diskZooSource());
 
 async function main(argv: string[]): Promise<number> {
   // WebGPU in Node needs the Vulkan loader on LD_LIBRARY_PATH from the process's start.

@@ -1,8 +1,12 @@
 /** A child process of `runJobsInParallel`: runs the bundles it is handed and reports over IPC. */
 import { useBackend } from '../core/policy/backend-node';
 import { runToEnd } from '../core/train/run';
+import { setZooSource } from '../core/zoo/source';
 import type { WorkerMessage, WorkerRequest } from './parallel';
 import { testFaultsFor } from './test-faults';
+import { diskZooSource } from './zoo-source';
+
+setZooSource(diskZooSource());
 
 const send = (message: WorkerMessage) =>
   new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));

@@ -99,7 +99,7 @@ export function checkPolicy(page: Page, backend: PolicyCheckBackend): Promise<Po
  */
 export function tinyExperiment(overrides: Record<string, unknown> = {}): Experiment {
   return experimentSchema.parse({
-    version: 1,
+    version: 2,
     name: 'Shared tiny experiment',
     task: 'diary',
     model: { size: 'small' },

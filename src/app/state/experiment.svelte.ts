@@ -29,7 +29,7 @@ export function defaultExperiment(): Experiment {
   return materialise(
     parsed.ok
       ? parsed.value
-      : experimentSchema.parse({ version: 1, task: TASK_IDS[0], name: 'My experiment' }),
+      : experimentSchema.parse({ version: 2, task: TASK_IDS[0], name: 'My experiment' }),
   );
 }
 

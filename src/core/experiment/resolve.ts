@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { experimentCoreSchema, experimentSchema, type Experiment, type ExperimentCore } from './schema';
 import { problemsOf, type Parsed, type Problem } from '../validation';
 import { rawProblems } from '../input/raw';
+import { migrateExperiment } from './migrate';
 import { TASK_IDS, getTask } from '../task';
 import { rubricSchema, type Rubric } from '../rubric/schema';
 import { checkRubric } from '../rubric/check';
@@ -68,9 +69,11 @@ function meaningProblems(core: ExperimentCore, rubricPrefix: string, prefix: str
 }
 
 /** Validate an experiment from any source; every problem is reported with its path. */
-export function parseExperiment(input: unknown): Parsed<Experiment> {
-  const raw = rawProblems(input);
+export function parseExperiment(given: unknown): Parsed<Experiment> {
+  const raw = rawProblems(given);
   if (raw.length > 0) return { ok: false, problems: raw };
+  // Older versions are read with their original meaning (migrate.ts), then checked as the current one.
+  const input = migrateExperiment(given);
   const result = experimentSchema.safeParse(input);
   if (!result.success) {
     // Report an unknown task too, even though the rest of the file failed the schema.

@@ -9,7 +9,22 @@ import { z } from 'zod';
 import { rubricSchema } from '../rubric/schema';
 import { methodConfigSchema } from '../reward/config';
 
-export const EXPERIMENT_VERSION = 1;
+/**
+ * Version 2 added `base`. Version-1 files and links had no base and always warm-started from the
+ * run's seed; `migrateExperiment` (migrate.ts) reads them as `base: 'scratch'`, their meaning then.
+ */
+export const EXPERIMENT_VERSION = 2;
+/** Oldest version that `migrateExperiment` still reads. */
+export const OLDEST_EXPERIMENT_VERSION = 1;
+/**
+ * Where a run's policy starts: `zoo`, the shipped base policy of its task and size (public/zoo,
+ * trained to a stated quality; seeds then vary RL only), or `scratch`, initialised from the seed
+ * and warm-started with the `warmStart` settings.
+ */
+export const BASES = ['zoo', 'scratch'] as const;
+export type Base = (typeof BASES)[number];
+/** Default base of a version-2 experiment without one. */
+export const DEFAULT_BASE: Base = 'scratch';
 export const MODEL_SIZES = ['small', 'medium', 'large'] as const;
 export type ModelSize = (typeof MODEL_SIZES)[number];
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -66,6 +81,8 @@ export const experimentCoreSchema = z.strictObject({
   method: methodConfigSchema.default(methodConfigSchema.parse({ method: 'focal' })),
   optim: optimSchema.default(optimSchema.parse({})),
   sampling: samplingSchema.default(samplingSchema.parse({})),
+  base: z.enum(BASES).default(DEFAULT_BASE),
+  /** Used when `base` is `scratch`. */
   warmStart: warmStartSchema.default(warmStartSchema.parse({})),
   steps: z.number().int().min(1).max(100000).default(150),
   eval: evalSchema.default(evalSchema.parse({})),

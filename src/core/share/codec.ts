@@ -4,8 +4,9 @@
  * inflates with a size cap, parses JSON and validates with the experiment schema; every rejection
  * says what was wrong.
  */
-import { EXPERIMENT_VERSION, type Experiment } from '../experiment/schema';
+import { EXPERIMENT_VERSION, OLDEST_EXPERIMENT_VERSION, type Experiment } from '../experiment/schema';
 import { parseExperiment } from '../experiment/resolve';
+import { readableVersion } from '../experiment/migrate';
 import type { Parsed } from '../validation';
 
 /** The hash parameter that carries an experiment. */
@@ -114,9 +115,9 @@ export async function decodeExperiment(
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     return fail('the link does not describe an experiment (expected an object)');
   const version = (data as Record<string, unknown>).version;
-  if (version !== EXPERIMENT_VERSION)
+  if (!readableVersion(version))
     return fail(
-      `experiment version ${JSON.stringify(version)} is not supported (this app reads version ${EXPERIMENT_VERSION})`,
+      `experiment version ${JSON.stringify(version)} is not supported (this app reads versions ${OLDEST_EXPERIMENT_VERSION} to ${EXPERIMENT_VERSION})`,
       'version',
     );
   return validate(data);

@@ -21,6 +21,7 @@ import {
 } from '../reward/config';
 import { Rng, randomStreams, type RandomStreams } from '../random';
 import { problemsOf, type Problem } from '../validation';
+import { zooWeights } from '../zoo/source';
 import {
   clonePolicy,
   createPolicy,
@@ -444,7 +445,10 @@ class Trainer implements RunTrainer {
   }
 }
 
-/** Build a run: policy at its seed, supervised warm start (cached per task/size/seed), frozen reference. */
+/**
+ * Build a run: the base policy (the zoo's checkpoint, or from the seed with a supervised warm
+ * start cached per task/size/seed), and a frozen copy of it as the KL reference.
+ */
 export async function createTrainer(
   config: ExperimentCore,
   seed: number,
@@ -459,8 +463,12 @@ export async function createTrainer(
     streams.init,
   );
   const key = warmStartKey(config, seed);
-  const cached = warmStartCache.get(key) ?? (await hooks.warmStartStore?.get(key));
-  if (cached) {
+  const cached =
+    config.base === 'zoo' ? undefined : (warmStartCache.get(key) ?? (await hooks.warmStartStore?.get(key)));
+  if (config.base === 'zoo') {
+    // The shipped base policy of this task and size: the seed then varies RL only.
+    setWeights(policy, await zooWeights(config.task, config.model.size));
+  } else if (cached) {
     setWeights(policy, cached);
     warmStartCache.set(key, cached);
   } else if (config.warmStart.steps > 0) {

@@ -28,7 +28,7 @@ describe('presets', () => {
 });
 
 describe('launch plan', () => {
-  const base = experimentSchema.parse({ version: 1, task: 'meadow', name: 'base', seeds: [1, 2] });
+  const base = experimentSchema.parse({ version: 2, task: 'meadow', name: 'base', seeds: [1, 2] });
 
   it('runs the base once per seed when there are no variants', () => {
     expect(planRuns(base).map((r) => [r.name, r.seed])).toEqual([

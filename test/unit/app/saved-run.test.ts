@@ -103,9 +103,9 @@ describe('saved runs', () => {
   });
 
   it('imports an experiment file, checking the task', () => {
-    const ok = parseImport(bytes(JSON.stringify({ version: 1, task: 'meadow' })));
+    const ok = parseImport(bytes(JSON.stringify({ version: 2, task: 'meadow' })));
     expect(ok.ok && ok.value.kind).toBe('experiment');
-    const bad = parseImport(bytes(JSON.stringify({ version: 1, task: 'nowhere' })));
+    const bad = parseImport(bytes(JSON.stringify({ version: 2, task: 'nowhere' })));
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems[0].path).toBe('task');
   });

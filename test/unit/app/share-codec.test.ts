@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/share/codec';
 import { experimentSchema } from '../../../src/core/experiment/schema';
 
-const base = experimentSchema.parse({ version: 1, task: 'meadow', seeds: [1, 2, 3], steps: 200 });
+const base = experimentSchema.parse({ version: 2, task: 'meadow', seeds: [1, 2, 3], steps: 200 });
 
 async function deflateJson(value: unknown): Promise<string> {
   const stream = new Blob([JSON.stringify(value)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
@@ -58,11 +58,11 @@ describe('share codec', () => {
   });
 
   it('rejects a wrong version, naming the field', async () => {
-    const result = await decodeExperiment(await deflateJson({ ...base, version: 2 }));
+    const result = await decodeExperiment(await deflateJson({ ...base, version: 3 }));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.problems[0].path).toBe('version');
-      expect(result.problems[0].message).toMatch(/version 2 is not supported/);
+      expect(result.problems[0].message).toMatch(/version 3 is not supported/);
     }
   });
 

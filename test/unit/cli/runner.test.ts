@@ -25,7 +25,7 @@ const file = (name: string, data: unknown) => {
 };
 
 const tiny = {
-  version: 1,
+  version: 2,
   name: 'tiny',
   task: 'meadow',
   model: { size: 'small' },
@@ -121,7 +121,7 @@ describe('lab run / compare / paper', () => {
       lab(['run', bad]),
       lab(['run', join(dir, 'missing.json')]),
       lab(['run', file('ok.json', tiny), '--backend', 'metal']),
-      lab(['compare', file('broken.json', '{ "version": 1,')]),
+      lab(['compare', file('broken.json', '{ "version": 2,')]),
     ]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('steps');

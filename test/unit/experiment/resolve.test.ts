@@ -3,7 +3,7 @@ import { parseExperiment, resolveVariants, rubricOf } from '../../../src/core/ex
 import { compareVariants, pairedComparison, summarise } from '../../../src/core/experiment/compare';
 import { readFileSync, readdirSync } from 'node:fs';
 
-const base = { version: 1, task: 'meadow' };
+const base = { version: 2, task: 'meadow' };
 
 describe('parseExperiment', () => {
   it('fills defaults and accepts every example file', () => {
@@ -23,7 +23,7 @@ describe('parseExperiment', () => {
   });
 
   it('reports every problem with its path', () => {
-    const parsed = parseExperiment({ ...base, task: 'nowhere', steps: 0, optim: { lr: -1 }, version: 2 });
+    const parsed = parseExperiment({ ...base, task: 'nowhere', steps: 0, optim: { lr: -1 }, version: 3 });
     expect(parsed.ok).toBe(false);
     const paths = !parsed.ok ? parsed.problems.map((p) => p.path) : [];
     expect(paths).toEqual(expect.arrayContaining(['version', 'steps', 'optim.lr', 'task']));
