@@ -54,8 +54,8 @@ export interface SizeSchedule {
 /** Per size: larger policies take a smaller learning rate (the fixed 0.01 made them start worse). */
 export const ZOO_SCHEDULES: Readonly<Record<PolicySize, SizeSchedule>> = {
   small: { lr: 0.01, batchSize: 32, checkEvery: 150, maxSteps: 2100 },
-  medium: { lr: 0.005, batchSize: 32, checkEvery: 150, maxSteps: 1500 },
-  large: { lr: 0.003, batchSize: 32, checkEvery: 150, maxSteps: 1200 },
+  medium: { lr: 0.005, batchSize: 32, checkEvery: 150, maxSteps: 1050 },
+  large: { lr: 0.003, batchSize: 32, checkEvery: 150, maxSteps: 900 },
 };
 
 /** Sizes of the held-out checks. */
