@@ -6,9 +6,10 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
+import { MODEL_SIZES } from '../core/experiment/schema';
 import { resolveVariants } from '../core/experiment/resolve';
-import { compareVariants, formatMeanStd, summarise } from '../core/experiment/compare';
+import { METRICS, formatMeanStd, summarise, type Metric } from '../core/experiment/compare';
+import { buildPaperResults, type PaperCell } from '../core/experiment/paper-results';
 import type { MethodConfigInput } from '../core/reward/config';
 import { methodConfigSchema } from '../core/reward/config';
 import { TASK_IDS } from '../core/task';
@@ -33,7 +34,10 @@ Options:
   --ablation-size <s>    size for the ablations (default: small)
   --backend <wasm|cpu>   (wasm)
   --jobs <N>             processes (default: one per core)
-  --out <results.md>     (docs/results.md; the JSON goes beside it)`;
+  --out <results.md>     (docs/results.md; the JSON goes beside it)
+  --compact <path>       the app's compact results (public/paper/results.json)
+  --from <results.json>  rewrite both from an earlier run's records instead of running
+  --note <text>          a line about the run, shown with it in the app`;
 
 /** The ablations of focal's parts, and sa-mrpo alongside; each is a method override. */
 export const ABLATIONS: { name: string; method: MethodConfigInput }[] = [
@@ -63,17 +67,6 @@ function list<T extends string>(
   return parseList(flag, value, allowed);
 }
 
-interface Cell {
-  task: string;
-  size: ModelSize;
-  baseline: string;
-  rubricDiff: { mean: number; std: number };
-  worstDiff: { mean: number; std: number };
-  wins: number;
-  worstWins: number;
-  pairs: number;
-}
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     argv,
@@ -88,6 +81,9 @@ export async function run(argv: string[]): Promise<number> {
       backend: { type: 'string' },
       jobs: { type: 'string' },
       out: { type: 'string', default: 'docs/results.md' },
+      compact: { type: 'string', default: 'public/paper/results.json' },
+      from: { type: 'string' },
+      note: { type: 'string', default: '' },
     },
     USAGE,
     'paper',
@@ -116,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
     if (seeds.some((s) => !Number.isInteger(s) || s < 0))
       return fail(`--seeds: expected integers, got "${values.seeds}"`);
   }
+  if (values.from !== undefined) return rewrite(values.from, values, ablationTasks, ablationSize[0]);
   const loaded = await loadExperiment(values.file);
   if (!loaded.ok) return inputError(loaded.message);
   const experiment = loaded.experiment;
@@ -160,33 +157,99 @@ export async function run(argv: string[]): Promise<number> {
   const results = await runWithProgress(jobs, backend, processes ?? defaultProcesses(jobs.length));
   const minutes = (Date.now() - started) / 60000;
 
-  const markdown = renderResults({
-    experiment: values.file,
-    tasks,
-    sizes,
-    seeds: runSeeds,
-    budget,
-    ablationTasks,
-    ablationSize: ablationSize[0],
-    backend,
-    minutes,
-    results,
-  });
-  await mkdir(dirname(values.out), { recursive: true });
-  await writeFile(values.out, markdown + (await keptDiscussion(values.out)));
   const jsonPath = values.out.replace(/\.md$/, '') + '.json';
+  await mkdir(dirname(jsonPath), { recursive: true });
   await writeFile(
     jsonPath,
     JSON.stringify({ experiment, budget, seeds: runSeeds, backend, minutes, results }),
   );
-  console.log(markdown);
-  console.error(`written ${values.out} and ${jsonPath} (${minutes.toFixed(1)} min)`);
+  await writeOutputs(
+    { file: values.file, experiment, tasks, sizes, seeds: runSeeds, budget, backend, minutes, results },
+    {
+      out: values.out,
+      compact: values.compact,
+      note: values.note,
+      ablationTasks,
+      ablationSize: ablationSize[0],
+    },
+  );
   // Failed runs are left out of every cell; say so last, and fail the command.
   const failed = results.filter((r) => r.failure);
   if (failed.length === 0) return 0;
   for (const r of failed) console.error(`  ${r.variant} seed ${r.seed}: ${r.failure?.reason}`);
   console.error(`${failed.length} of ${results.length} runs failed and are left out of the tables`);
   return 1;
+}
+
+interface RecordedRun {
+  file: string;
+  experiment: Record<string, unknown>;
+  tasks: string[];
+  sizes: string[];
+  seeds: number[];
+  budget: number;
+  backend: string;
+  minutes: number;
+  results: RunResult[];
+}
+
+/** docs/results.md (tables, discussion kept) and the app's compact file, from a run's records. */
+async function writeOutputs(
+  run: RecordedRun,
+  opts: { out: string; compact: string; note: string; ablationTasks: string[]; ablationSize: string },
+): Promise<void> {
+  const compact = buildPaperResults({
+    settings: {
+      file: run.file,
+      budget: run.budget,
+      seeds: run.seeds,
+      backend: run.backend,
+      minutes: Number(run.minutes.toFixed(1)),
+      runs: run.results.length,
+      note: opts.note,
+    },
+    tasks: run.tasks,
+    sizes: run.sizes,
+    experiment: run.experiment,
+    results: run.results,
+  });
+  const markdown = renderResults({
+    ...run,
+    experiment: run.file,
+    ablationTasks: opts.ablationTasks,
+    ablationSize: opts.ablationSize,
+    cells: compact.cells,
+  });
+  await mkdir(dirname(opts.out), { recursive: true });
+  await writeFile(opts.out, markdown + (await keptDiscussion(opts.out)));
+  await mkdir(dirname(opts.compact), { recursive: true });
+  await writeFile(opts.compact, JSON.stringify(compact));
+  console.log(markdown);
+  console.error(`written ${opts.out} and ${opts.compact} (${run.minutes.toFixed(1)} min of runs)`);
+}
+
+/** `--from`: the tables and the compact file again from a results JSON, without running anything. */
+async function rewrite(
+  path: string,
+  values: { out: string; compact: string; note: string; file: string },
+  ablationTasks: string[],
+  ablationSize: string,
+): Promise<number> {
+  let recorded: Omit<RecordedRun, 'tasks' | 'sizes' | 'file'>;
+  try {
+    recorded = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    return fail(`--from ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!Array.isArray(recorded.results)) return fail(`--from ${path}: no "results" array of runs`);
+  const cellsOf = recorded.results.map((r) => r.variant.split('/'));
+  const tasks = TASK_IDS.filter((t) => cellsOf.some((c) => c[0] === t));
+  const sizes = MODEL_SIZES.filter((s) => cellsOf.some((c) => c[1] === s));
+  await writeOutputs(
+    { ...recorded, file: values.file, tasks, sizes },
+    { ...values, ablationTasks, ablationSize },
+  );
+  return 0;
 }
 
 /** Everything from this marker on in an existing results file is written by hand and kept. */
@@ -200,25 +263,13 @@ async function keptDiscussion(path: string): Promise<string> {
 
 const signed = (x: number, digits = 3) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 
-function cellFor(task: string, size: string, results: readonly RunResult[]): Cell | undefined {
-  const prefix = `${task}/${size}/`;
-  const finals = finalsOf(results.filter((r) => r.variant.startsWith(prefix)))
-    .map((f) => ({ ...f, variant: f.variant.slice(prefix.length) }))
-    .filter((f) => ['static', 'gdpo', 'worst', 'focal'].includes(f.variant));
-  const comparison = compareVariants(finals);
-  const focal = comparison.rows.find((r) => r.variant === 'focal');
-  if (!focal?.vsBaseline || !focal.vsBaselineWorst || !comparison.baseline) return undefined;
-  return {
-    task,
-    size: size as ModelSize,
-    baseline: comparison.baseline,
-    rubricDiff: { mean: focal.vsBaseline.meanDiff, std: focal.vsBaseline.stdDiff },
-    worstDiff: { mean: focal.vsBaselineWorst.meanDiff, std: focal.vsBaselineWorst.stdDiff },
-    wins: focal.vsBaseline.wins,
-    worstWins: focal.vsBaselineWorst.wins,
-    pairs: focal.vsBaseline.pairs,
-  };
-}
+const METRIC_TITLES: Record<Metric, string> = {
+  rubricScore: 'Rubric score',
+  worstScore: 'Worst-criterion score',
+  allPassRate: 'All-pass rate',
+};
+
+const VERDICT_WORDS = { win: 'clear win', loss: 'clear loss', undecided: 'undecided' } as const;
 
 function renderResults(run: {
   experiment: string;
@@ -231,52 +282,47 @@ function renderResults(run: {
   backend: string;
   minutes: number;
   results: RunResult[];
+  cells: PaperCell[];
 }): string {
-  const { results } = run;
-  const cells = run.tasks
-    .flatMap((task) => run.sizes.map((size) => cellFor(task, size, results)))
-    .filter((c): c is Cell => !!c);
-  const positive = cells.filter((c) => c.rubricDiff.mean > 0).length;
+  const { results, cells } = run;
   const lines: string[] = [];
   lines.push('# Focal Reward vs the strongest static aggregation, in this lab', '');
   lines.push(
     `Produced by \`npm run lab -- paper\` (base file \`${run.experiment}\`): ${run.results.length} runs, ` +
       `${run.backend} backend, ${run.minutes.toFixed(1)} minutes. Budget fixed before the run: ${run.budget} RL steps per run, ` +
-      `seeds ${run.seeds.join(', ')}, every method at its defaults (docs/algorithms.md). Scores are the final held-out ` +
-      'evaluation with the exact rule (no judge noise). The baseline of each cell is the best of static, gdpo and worst ' +
-      "by mean rubric score on the same seeds. Every run's records are in `docs/results.json`.",
+      `seeds ${run.seeds.join(', ')} (the same for every method), every method at its defaults (docs/algorithms.md). ` +
+      'Scores are the final held-out evaluation with the exact rule (no judge noise). In each cell and for each ' +
+      'metric the baseline is the best of static, gdpo and worst by mean over the seeds; the difference is focal minus ' +
+      'that baseline, paired by seed, with a 95% paired-bootstrap interval (10,000 resamples, seeded): a **clear win** ' +
+      'when the whole interval is above 0, a **clear loss** when it is below, otherwise **undecided**. ' +
+      "Every run's records are in `docs/results.json`; the app's Paper reproduction view reads `public/paper/results.json`.",
     '',
   );
-  lines.push(
-    `**Focal beat the strongest static aggregation on mean rubric score in ${positive} of ${cells.length} cells.**`,
-    '',
-  );
-  lines.push(
-    '## Rubric score: focal minus the strongest static (mean ± std over paired seeds; wins / pairs; baseline)',
-    '',
-  );
-  lines.push(`| task | ${run.sizes.join(' | ')} |`, `| --- | ${run.sizes.map(() => '---').join(' | ')} |`);
-  for (const task of run.tasks) {
-    const row = run.sizes.map((size) => {
-      const c = cells.find((x) => x.task === task && x.size === size);
-      return c
-        ? `${signed(c.rubricDiff.mean)} ± ${c.rubricDiff.std.toFixed(3)} (${c.wins}/${c.pairs}; ${c.baseline})`
-        : '—';
-    });
-    lines.push(`| ${task} | ${row.join(' | ')} |`);
+  for (const metric of METRICS) {
+    const count = (v: string) => cells.filter((c) => c[metric].verdict === v).length;
+    lines.push(
+      `**${METRIC_TITLES[metric]}: ${count('win')} clear wins, ${count('loss')} clear losses, ${count('undecided')} undecided of ${cells.length} cells.**`,
+      '',
+    );
   }
-  lines.push('', '## Worst-criterion score: focal minus the same baseline', '');
-  lines.push(`| task | ${run.sizes.join(' | ')} |`, `| --- | ${run.sizes.map(() => '---').join(' | ')} |`);
-  for (const task of run.tasks) {
-    const row = run.sizes.map((size) => {
-      const c = cells.find((x) => x.task === task && x.size === size);
-      return c
-        ? `${signed(c.worstDiff.mean)} ± ${c.worstDiff.std.toFixed(3)} (${c.worstWins}/${c.pairs})`
-        : '—';
-    });
-    lines.push(`| ${task} | ${row.join(' | ')} |`);
+  for (const metric of METRICS) {
+    lines.push(
+      `## ${METRIC_TITLES[metric]}: focal minus the strongest static (mean [95% interval], verdict, baseline)`,
+      '',
+    );
+    lines.push(`| task | ${run.sizes.join(' | ')} |`, `| --- | ${run.sizes.map(() => '---').join(' | ')} |`);
+    for (const task of run.tasks) {
+      const row = run.sizes.map((size) => {
+        const c = cells.find((x) => x.task === task && x.size === size)?.[metric];
+        return c
+          ? `${signed(c.mean)} [${signed(c.low)}, ${signed(c.high)}] ${VERDICT_WORDS[c.verdict]} (${c.baseline}, ${c.n} seeds)`
+          : '—';
+      });
+      lines.push(`| ${task} | ${row.join(' | ')} |`);
+    }
+    lines.push('');
   }
-  lines.push('', '## Every method per cell (final rubric score, mean ± std)', '');
+  lines.push('## Every method per cell (final rubric score, mean ± std)', '');
   const methods = ['static', 'gdpo', 'worst', 'focal'];
   lines.push(`| task / size | ${methods.join(' | ')} |`, `| --- | ${methods.map(() => '---').join(' | ')} |`);
   for (const task of run.tasks)

@@ -3,6 +3,7 @@
  * paired wins (same seed) against a baseline. Pure; used by the CLI and the app.
  */
 import type { Method } from '../reward/config';
+import { pairedBootstrap, verdictOf, type BootstrapOptions, type Interval, type Verdict } from './bootstrap';
 
 /** The static aggregations the paper's headline compares against. */
 export const STATIC_BASELINES: readonly Method[] = ['static', 'gdpo', 'worst'];
@@ -138,4 +139,45 @@ export function compareVariants(finals: readonly FinalScores[]): ComparisonTable
     return row;
   });
   return { rows, baseline };
+}
+
+export type Metric = 'rubricScore' | 'worstScore' | 'allPassRate';
+export const METRICS: readonly Metric[] = ['rubricScore', 'worstScore', 'allPassRate'];
+
+/** One metric of one cell: the baseline it was compared with, the paired interval and the verdict. */
+export interface CellStatistic {
+  baseline: string;
+  interval: Interval;
+  verdict: Verdict;
+}
+
+/**
+ * A cell of the paper grid on one metric: `candidate` minus the strongest static aggregation on
+ * that metric (the best of static, gdpo and worst by mean over seeds), paired by seed, with a
+ * 95% paired-bootstrap interval and its verdict. Undefined when the candidate or every baseline is
+ * missing.
+ */
+export function cellStatistic(
+  finals: readonly FinalScores[],
+  metric: Metric,
+  candidate = 'focal',
+  opts: BootstrapOptions = {},
+): CellStatistic | undefined {
+  const bySeed = (variant: string): SeedScores =>
+    Object.fromEntries(finals.filter((f) => f.variant === variant).map((f) => [f.seed, f[metric]]));
+  const own = bySeed(candidate);
+  if (Object.keys(own).length === 0) return undefined;
+  const variants = [
+    ...new Set(finals.filter((f) => STATIC_BASELINES.includes(f.method)).map((f) => f.variant)),
+  ];
+  const baseline = strongest(variants.map((name) => ({ name, scores: bySeed(name) })))?.name;
+  if (baseline === undefined) return undefined;
+  const other = bySeed(baseline);
+  const diffs = Object.keys(own)
+    .map(Number)
+    .filter((seed) => seed in other)
+    .sort((a, b) => a - b)
+    .map((seed) => own[seed] - other[seed]);
+  const interval = pairedBootstrap(diffs, opts);
+  return { baseline, interval, verdict: verdictOf(interval) };
 }

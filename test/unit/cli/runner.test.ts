@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { paperResultsSchema } from '../../../src/core/experiment/paper-results';
 
 const dir = mkdtempSync(join(tmpdir(), 'focal-lab-runner-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -95,6 +96,8 @@ describe('lab run / compare / paper', () => {
         '1',
         '--out',
         md,
+        '--compact',
+        join(dir, 'compact.json'),
       ]),
     ]);
     expect(compare.code).toBe(0);
@@ -107,6 +110,16 @@ describe('lab run / compare / paper', () => {
     // static, gdpo, worst, focal (from the file's variants) x 2 seeds, each with its records.
     expect(json.results.length).toBeGreaterThanOrEqual(4);
     for (const r of json.results) expect(r.metrics).toHaveLength(2);
+    // The app's compact file: one cell, every metric with an interval and a verdict, the file's methods.
+    const compact = paperResultsSchema.parse(JSON.parse(readFileSync(join(dir, 'compact.json'), 'utf8')));
+    expect(compact.cells).toHaveLength(1);
+    const cell = compact.cells[0];
+    expect(Object.keys(cell.methods).sort()).toEqual(['focal', 'static']);
+    for (const s of [cell.rubricScore, cell.worstScore, cell.allPassRate]) {
+      expect(s.n).toBe(2);
+      expect(s.low).toBeLessThanOrEqual(s.high);
+    }
+    expect(table).toMatch(/clear win|clear loss|undecided/);
     // Three processes of real training: on a shared machine under load this has taken over 60 s.
   }, 240_000);
 

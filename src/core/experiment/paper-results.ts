@@ -1,0 +1,173 @@
+/**
+ * The paper grid's compact results, as `lab paper` writes them for the app
+ * (public/paper/results.json): per task x size the verdicts with their intervals, each method's
+ * curve (mean and std over seeds) and final per-criterion scores, and the cell's experiment, so
+ * that the app draws the evidence and can load a cell without any number typed by hand. Built from
+ * the runs' records (pure), and validated when read.
+ */
+import { z } from 'zod';
+import type { RunResult } from '../train/run';
+import { cellStatistic, summarise, type FinalScores, type Metric } from './compare';
+import type { Method } from '../reward/config';
+
+export const PAPER_RESULTS_VERSION = 1;
+export const PAPER_METHODS = ['static', 'gdpo', 'worst', 'focal'] as const;
+/** Points kept per curve: enough to read its shape, small enough to ship. */
+const CURVE_POINTS = 60;
+
+const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
+
+const statisticSchema = z.object({
+  baseline: z.string(),
+  mean: z.number(),
+  low: z.number(),
+  high: z.number(),
+  n: z.number().int(),
+  verdict: z.enum(['win', 'loss', 'undecided']),
+});
+
+const methodSchema = z.object({
+  /** Training-rollout rubric score per step window: mean and std over seeds. */
+  steps: z.array(z.number()),
+  mean: z.array(z.number()),
+  std: z.array(z.number()),
+  /** Final held-out evaluation, mean over seeds, per criterion, and the rubric score. */
+  criterionMeans: z.array(z.number().nullable()),
+  rubricScore: z.number(),
+  seeds: z.number().int(),
+});
+
+export const paperCellSchema = z.object({
+  task: z.string(),
+  size: z.string(),
+  criteria: z.array(z.string()),
+  rubricScore: statisticSchema,
+  worstScore: statisticSchema,
+  allPassRate: statisticSchema,
+  methods: z.record(z.string(), methodSchema),
+});
+
+export const paperResultsSchema = z.object({
+  version: z.literal(PAPER_RESULTS_VERSION),
+  /** What the run was, as `lab paper` recorded it. */
+  settings: z.object({
+    file: z.string(),
+    budget: z.number(),
+    seeds: z.array(z.number()),
+    backend: z.string(),
+    minutes: z.number(),
+    runs: z.number(),
+    note: z.string(),
+  }),
+  tasks: z.array(z.string()),
+  sizes: z.array(z.string()),
+  /** The base experiment (its variants are the four methods); a cell sets task and size. */
+  experiment: z.record(z.string(), z.unknown()),
+  cells: z.array(paperCellSchema),
+});
+
+export type PaperCell = z.infer<typeof paperCellSchema>;
+export type PaperResults = z.infer<typeof paperResultsSchema>;
+export type PaperStatistic = z.infer<typeof statisticSchema>;
+
+export function finalsOfRuns(results: readonly RunResult[], prefix: string): FinalScores[] {
+  return results
+    .filter((r) => r.variant.startsWith(prefix) && r.evals.length > 0)
+    .map((r) => {
+      const last = r.evals[r.evals.length - 1];
+      return {
+        variant: r.variant.slice(prefix.length),
+        method: r.config.method.method as Method,
+        seed: r.seed,
+        rubricScore: last.rubricScore,
+        worstScore: last.worstScore,
+        allPassRate: last.allPassRate,
+      };
+    });
+}
+
+/** Mean and std over seeds of the per-step rubric score, averaged over windows of steps. */
+function curveOf(runs: readonly RunResult[]): { steps: number[]; mean: number[]; std: number[] } {
+  const length = Math.min(...runs.map((r) => r.metrics.length));
+  const window = Math.max(1, Math.ceil(length / CURVE_POINTS));
+  const steps: number[] = [];
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (let start = 0; start < length; start += window) {
+    const end = Math.min(length, start + window);
+    const perSeed = runs.map((r) => {
+      let sum = 0;
+      for (let i = start; i < end; i++) sum += r.metrics[i].rubricScore;
+      return sum / (end - start);
+    });
+    const s = summarise(perSeed);
+    steps.push(runs[0].metrics[end - 1].step);
+    mean.push(round(s.mean));
+    std.push(round(s.std));
+  }
+  return { steps, mean, std };
+}
+
+function statistic(finals: readonly FinalScores[], metric: Metric): PaperStatistic | undefined {
+  const s = cellStatistic(finals, metric);
+  if (!s) return undefined;
+  const { interval } = s;
+  return {
+    baseline: s.baseline,
+    mean: round(interval.mean),
+    low: round(interval.low),
+    high: round(interval.high),
+    n: interval.n,
+    verdict: s.verdict,
+  };
+}
+
+/** One cell from the runs of `task/size/<method>`; undefined when a method is missing. */
+export function paperCell(results: readonly RunResult[], task: string, size: string): PaperCell | undefined {
+  const prefix = `${task}/${size}/`;
+  const finals = finalsOfRuns(results, prefix).filter((f) =>
+    (PAPER_METHODS as readonly string[]).includes(f.variant),
+  );
+  const rubricScore = statistic(finals, 'rubricScore');
+  const worstScore = statistic(finals, 'worstScore');
+  const allPassRate = statistic(finals, 'allPassRate');
+  if (!rubricScore || !worstScore || !allPassRate) return undefined;
+  const methods: PaperCell['methods'] = {};
+  let criteria: string[] = [];
+  for (const method of PAPER_METHODS) {
+    const runs = results.filter((r) => r.variant === prefix + method && r.evals.length > 0);
+    if (runs.length === 0) continue;
+    criteria = runs[0].criterionNames;
+    const finalsPerCriterion = criteria.map((_, k) => {
+      const values = runs.map((r) => r.evals[r.evals.length - 1].criterionMeans[k]).filter(Number.isFinite);
+      return values.length ? round(summarise(values).mean) : null;
+    });
+    methods[method] = {
+      ...curveOf(runs),
+      criterionMeans: finalsPerCriterion,
+      rubricScore: round(summarise(runs.map((r) => r.evals[r.evals.length - 1].rubricScore)).mean),
+      seeds: runs.length,
+    };
+  }
+  return { task, size, criteria, rubricScore, worstScore, allPassRate, methods };
+}
+
+export function buildPaperResults(args: {
+  settings: PaperResults['settings'];
+  tasks: string[];
+  sizes: string[];
+  experiment: Record<string, unknown>;
+  results: readonly RunResult[];
+}): PaperResults {
+  const cells = args.tasks
+    .flatMap((task) => args.sizes.map((size) => paperCell(args.results, task, size)))
+    .filter((c): c is PaperCell => c !== undefined);
+  return {
+    version: PAPER_RESULTS_VERSION,
+    settings: args.settings,
+    tasks: args.tasks,
+    sizes: args.sizes,
+    experiment: args.experiment,
+    cells,
+  };
+}
