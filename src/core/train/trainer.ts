@@ -9,18 +9,12 @@ import { rubricOf } from '../experiment/resolve';
 import { getTask } from '../task';
 import type { Task } from '../task/types';
 import { PROMPT_LENGTH, buildCorpus, decodeRollout, encodePrompt, vocabularyOf } from '../task/tokenizer';
-import { compileRubric, applyJudge, rubricSchema, type CompiledRubric, type Rubric } from '../rubric';
+import { compileRubric, applyJudge, type CompiledRubric, type Rubric } from '../rubric';
 import type { DecodedRollout } from '../rubric/types';
 import { computeAdvantages, type FocalState } from '../reward';
-import {
-  METHODS,
-  defaultMethodConfig,
-  methodConfigSchema,
-  type MethodConfig,
-  type Method,
-} from '../reward/config';
+import { METHODS, defaultMethodConfig, type MethodConfig, type Method } from '../reward/config';
 import { Rng, randomStreams, type RandomStreams } from '../random';
-import { problemsOf, type Problem } from '../validation';
+import type { Problem } from '../validation';
 import { zooWeights } from '../zoo/source';
 import {
   clonePolicy,
@@ -42,6 +36,7 @@ import {
   setOptimizerState,
   type GrpoOptimizer,
 } from './grpo';
+import { EditQueue, positionsAfter, resolveEdit, spreadOver, type Position } from './live-edit';
 import { meanStd, summariseScores, zeroSignalShare } from './metrics';
 import {
   NonFiniteError,
@@ -66,21 +61,6 @@ function warmStartKey(config: ExperimentCore, seed: number): string {
   return JSON.stringify([config.task, config.model.size, seed, config.warmStart]);
 }
 
-/** A criterion's place in the run's per-criterion vectors (see `criterionIds`). */
-interface Position {
-  id: string;
-  name: string;
-}
-
-/** Positions after a rubric change: existing ids keep theirs (with the latest name), new ids are appended. */
-function positionsAfter(positions: readonly Position[], rubric: Rubric): Position[] {
-  const names = new Map(rubric.criteria.map((c) => [c.id, c.name]));
-  const next = positions.map((p) => ({ id: p.id, name: names.get(p.id) ?? p.name }));
-  for (const c of rubric.criteria)
-    if (!next.some((p) => p.id === c.id)) next.push({ id: c.id, name: c.name });
-  return next;
-}
-
 interface TrainerState {
   step: number;
   positions: Position[];
@@ -99,7 +79,7 @@ function now(): number {
 
 class Trainer implements RunTrainer {
   private compiled: CompiledRubric;
-  private pending: LiveEdit[] = [];
+  private readonly edits = new EditQueue();
   private lastGroups: InspectedGroup[] = [];
 
   constructor(
@@ -132,11 +112,7 @@ class Trainer implements RunTrainer {
 
   /** A vector over the enabled criteria, spread over every position (NaN where off or removed). */
   private spread(values: ArrayLike<number>): number[] {
-    const index = new Map(this.compiled.ids.map((id, k) => [id, k]));
-    return this.state.positions.map((p) => {
-      const k = index.get(p.id);
-      return k === undefined ? Number.NaN : values[k];
-    });
+    return spreadOver(this.state.positions, this.compiled.ids, values);
   }
 
   get stepIndex(): number {
@@ -148,70 +124,13 @@ class Trainer implements RunTrainer {
   }
 
   applyEdit(edit: LiveEdit): Problem[] {
-    const { problems } = this.resolveEdit(edit, this.state);
-    if (problems.length === 0) this.pending.push(edit);
-    return problems;
-  }
-
-  /** The rubric, method and learning rate an edit would give; problems if any part is invalid. */
-  private resolveEdit(edit: LiveEdit, state: TrainerState): { problems: Problem[]; next?: TrainerState } {
-    const problems: Problem[] = [];
-    let rubric = structuredClone(state.rubric);
-    if (edit.rubric !== undefined) {
-      const replaced = rubricSchema.safeParse(edit.rubric);
-      if (!replaced.success) {
-        problems.push(...problemsOf(replaced.error).map((p) => ({ ...p, path: `rubric.${p.path}` })));
-        return { problems };
-      }
-      rubric = replaced.data;
-    }
-    for (const [i, change] of (edit.criteria ?? []).entries()) {
-      const criterion = rubric.criteria.find((c) => c.id === change.id);
-      if (!criterion) {
-        problems.push({ path: `criteria.${i}.id`, message: `no criterion with id "${change.id}"` });
-        continue;
-      }
-      if (change.weight !== undefined) criterion.weight = change.weight;
-      if (change.enabled !== undefined) criterion.enabled = change.enabled;
-      if (change.judge !== undefined) criterion.judge = change.judge;
-      if (change.params !== undefined) criterion.params = change.params as typeof criterion.params;
-    }
-    const parsedRubric = rubricSchema.safeParse(rubric);
-    if (!parsedRubric.success)
-      problems.push(...problemsOf(parsedRubric.error).map((p) => ({ ...p, path: `rubric.${p.path}` })));
-    else {
-      try {
-        compileRubric(parsedRubric.data, this.task.lexicon);
-      } catch (error) {
-        problems.push({ path: 'rubric', message: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    let method = state.method;
-    if (edit.method !== undefined) {
-      const parsed = methodConfigSchema.safeParse(edit.method);
-      if (!parsed.success)
-        problems.push(...problemsOf(parsed.error).map((p) => ({ ...p, path: `method.${p.path}` })));
-      else method = parsed.data;
-    }
-    if (edit.lr !== undefined && !(Number.isFinite(edit.lr) && edit.lr > 0 && edit.lr <= 1))
-      problems.push({ path: 'lr', message: 'must be a number in (0, 1]' });
-    if (problems.length || !parsedRubric.success) return { problems };
-    return {
-      problems,
-      next: {
-        ...state,
-        rubric: parsedRubric.data,
-        positions: positionsAfter(state.positions, parsedRubric.data),
-        method,
-        lr: edit.lr ?? state.lr,
-      },
-    };
+    return this.edits.offer(edit, this.state, this.task.lexicon);
   }
 
   /** Apply queued edits at the step boundary. */
   private applyPending(): void {
-    for (const edit of this.pending.splice(0)) {
-      const { next } = this.resolveEdit(edit, this.state);
+    for (const edit of this.edits.drain()) {
+      const { next } = resolveEdit(edit, this.state, this.task.lexicon);
       if (!next) continue;
       const criteriaChanged = next.rubric !== this.state.rubric;
       const methodChanged = JSON.stringify(next.method) !== JSON.stringify(this.state.method);
@@ -433,7 +352,7 @@ class Trainer implements RunTrainer {
     await setOptimizerState(this.optimizer, data.optimizer);
     for (const [name, rng] of Object.entries(this.streams)) rng.setState(data.streams[name]);
     this.state = structuredClone(data.state);
-    this.pending = [];
+    this.edits.clear();
     this.compiled = compileRubric(this.state.rubric, this.task.lexicon);
     setLearningRate(this.optimizer, this.state.lr);
   }
