@@ -32,7 +32,9 @@ Options:
   --seed <N>             the zoo's seed (1)
   --backend <wasm|cpu>   (wasm)
   --dir <path>           output folder (public/zoo)
-  --max-steps <N>        cap every size's steps (a quick trial; the shipped zoo uses the defaults)`;
+  --max-steps <N>        cap every size's steps (a quick trial; the shipped zoo uses the defaults)
+  --report               print the manifest's figures as the Markdown table of docs/benchmarks.md
+                         (trains nothing)`;
 
 const fail = (message: string): number => usageError(message, 'zoo');
 
@@ -76,6 +78,35 @@ async function addEntry(dir: string, seed: number, entry: ZooEntry): Promise<voi
   }
 }
 
+const pct = (x: number): string => (100 * x).toFixed(1);
+
+/** The zoo's figures as Markdown: one row per checkpoint, then its step-0 and corpus rates. */
+export function reportTable(manifest: ZooManifest): string {
+  const lines = [
+    '| task | size | steps | time (s) | held-out loss | grammar entropy | gap | max log-prob change (float16) | step-0 rubric | corpus rubric | reached |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const e of manifest.entries) {
+    const f = e.figures;
+    lines.push(
+      `| ${e.task} | ${e.size} | ${f.steps} | ${f.seconds.toFixed(0)} | ${f.loss.toFixed(4)} | ${f.entropy.toFixed(4)} | ${f.gap.toFixed(4)} | ${f.maxLogProbChange.toExponential(1)} | ${f.step0RubricScore.toFixed(3)} | ${f.baseRubricScore.toFixed(3)} | ${f.reached ? 'yes' : 'no'} |`,
+    );
+  }
+  lines.push(
+    '',
+    '| task | size | step-0 rate / corpus rate per default criterion (%) |',
+    '| --- | --- | --- |',
+  );
+  for (const e of manifest.entries) {
+    const f = e.figures;
+    const rates = f.criteria.map((id, k) => `${id} ${pct(f.step0[k])} / ${pct(f.base[k])}`).join(', ');
+    lines.push(`| ${e.task} | ${e.size} | ${rates} |`);
+  }
+  const bytes = manifest.entries.reduce((n, e) => n + e.bytes, 0);
+  lines.push('', `${manifest.entries.length} checkpoints, ${(bytes / 1e6).toFixed(2)} MB in all (float16).`);
+  return lines.join('\n');
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     argv,
@@ -86,6 +117,7 @@ export async function run(argv: string[]): Promise<number> {
       backend: { type: 'string' },
       dir: { type: 'string' },
       'max-steps': { type: 'string' },
+      report: { type: 'boolean' },
     },
     USAGE,
     'zoo',
@@ -105,6 +137,10 @@ export async function run(argv: string[]): Promise<number> {
   const maxSteps = parseCount('--max-steps', values['max-steps'], 1);
   if (typeof maxSteps === 'string') return fail(maxSteps);
   const dir = values.dir ?? join('public', 'zoo');
+  if (values.report) {
+    console.log(reportTable(parseZooManifest(JSON.parse(await readFile(join(dir, ZOO_MANIFEST), 'utf8')))));
+    return 0;
+  }
   await mkdir(dir, { recursive: true });
   await useBackend(backend);
   let missed = 0;

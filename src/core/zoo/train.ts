@@ -85,7 +85,7 @@ export interface ZooFigures {
   lossCurve: { step: number; gap: number; lr: number }[];
 }
 
-interface HeldOutSet {
+export interface HeldOutSet {
   rows: Int32Array;
   T: number;
   /** Sum of the grammar's -log P over the sentences, and predicted tokens (words + <eos>). */
@@ -93,7 +93,8 @@ interface HeldOutSet {
   tokens: number;
 }
 
-function heldOutSet(task: Task, rng: Rng, count: number): HeldOutSet {
+/** Fresh grammar sentences about the held-out topics, with the grammar's own -log P of each. */
+export function heldOutSet(task: Task, rng: Rng, count: number): HeldOutSet {
   const T = sequenceLength(task);
   const rows = new Int32Array(count * T);
   let grammarNll = 0;
@@ -112,6 +113,9 @@ function heldOutSet(task: Task, rng: Rng, count: number): HeldOutSet {
 
 const rateGap = (a: Rates, b: Rates): number =>
   Math.max(...a.criterionMeans.map((m, k) => Math.abs(m - b.criterionMeans[k])));
+
+/** The stream of a task's held-out sentences (tests rebuild the same sentences from it). */
+export const heldOutRng = (task: Task, seed: number): Rng => new Rng(seed, `zoo:${task.id}:held-out`);
 
 export interface TrainBaseOptions {
   target?: ZooTarget;
@@ -137,7 +141,7 @@ export async function trainBase(
     stream('init'),
   );
   // The same held-out sentences and base rates for every size of a task, so sizes compare directly.
-  const held = heldOutSet(task, new Rng(seed, `zoo:${task.id}:held-out`), ZOO_EVAL.sentences);
+  const held = heldOutSet(task, heldOutRng(task, seed), ZOO_EVAL.sentences);
   const entropy = held.grammarNll / held.tokens;
   const base = corpusRates(
     task,
