@@ -39,6 +39,10 @@ export const COMMANDS: Record<string, Command> = {
     'write an experiment as a Python package for Hugging Face TRL (--to trl --out DIR)',
     () => import('./export'),
   ),
+  reach: lazy(
+    'train on each default criterion alone per task x size: is it reachable (>= 0.8) in the budget?',
+    () => import('./reach'),
+  ),
   zoo: lazy(
     'train the model zoo (a base policy per task x size, to a quality target) into public/zoo',
     () => import('./zoo'),

@@ -1,0 +1,127 @@
+/**
+ * `lab reach`: is every criterion of every default rubric learnable at every size within the
+ * paper's budget? Each run trains on one criterion alone (the others switched off; with one
+ * criterion every method is GRPO on it) and reports its final held-out score; a criterion is
+ * reachable when that score is at least 0.8. Prints a Markdown table (docs/benchmarks.md).
+ */
+import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
+import { resolveVariants, rubricOf } from '../core/experiment/resolve';
+import { summarise } from '../core/experiment/compare';
+import { methodConfigSchema } from '../core/reward/config';
+import { TASK_IDS } from '../core/task';
+import type { RunJob } from '../core/train/run';
+import { parseCommand, parseList, usageError } from './args';
+import { loadExperiment, parseBackend, parseCount } from './experiment-file';
+import { defaultProcesses, runWithProgress } from './parallel';
+
+export const USAGE = `Usage: npm run lab -- reach [options]
+
+Trains on each default criterion alone, for every task x size, with the budget and base of the
+paper file, and prints whether each reaches a held-out score of 0.8.
+
+Options:
+  --file <path>          base experiment (public/experiments/paper.json)
+  --tasks <list>         comma-separated task ids (default: all)
+  --sizes <list>         comma-separated sizes (default: small,medium,large)
+  --seeds <list>         comma-separated seeds (default: 1)
+  --steps <N>            override the budget
+  --threshold <x>        the score that counts as reached (0.8)
+  --backend <wasm|cpu>   (wasm)
+  --jobs <N>             processes (default: one per core)`;
+
+const fail = (message: string): number => usageError(message, 'reach');
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommand(
+    argv,
+    {
+      file: { type: 'string', default: 'public/experiments/paper.json' },
+      tasks: { type: 'string' },
+      sizes: { type: 'string' },
+      seeds: { type: 'string', default: '1' },
+      steps: { type: 'string' },
+      threshold: { type: 'string', default: '0.8' },
+      backend: { type: 'string' },
+      jobs: { type: 'string' },
+    },
+    USAGE,
+    'reach',
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const tasks = values.tasks === undefined ? [...TASK_IDS] : parseList('--tasks', values.tasks, TASK_IDS);
+  if (typeof tasks === 'string') return fail(tasks);
+  const sizes =
+    values.sizes === undefined ? [...MODEL_SIZES] : parseList('--sizes', values.sizes, MODEL_SIZES);
+  if (typeof sizes === 'string') return fail(sizes);
+  const seeds = values.seeds.split(',').map(Number);
+  if (seeds.some((s) => !Number.isInteger(s) || s < 0))
+    return fail(`--seeds: expected integers, got "${values.seeds}"`);
+  const threshold = Number(values.threshold);
+  if (!(threshold > 0 && threshold <= 1))
+    return fail(`--threshold: expected a number in (0, 1], got "${values.threshold}"`);
+  const backend = parseBackend(values.backend);
+  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
+  const steps = parseCount('--steps', values.steps, 1);
+  if (typeof steps === 'string') return fail(steps);
+  const processes = parseCount('--jobs', values.jobs, 1);
+  if (typeof processes === 'string') return fail(processes);
+  const loaded = await loadExperiment(values.file);
+  if (!loaded.ok) return fail(loaded.message);
+  const base = resolveVariants({ ...loaded.experiment, variants: [] })[0].config;
+  const budget = steps ?? base.steps;
+
+  const jobs: RunJob[] = [];
+  for (const task of tasks)
+    for (const size of sizes as ModelSize[]) {
+      const rubric = rubricOf({ ...base, task, rubric: undefined });
+      for (const criterion of rubric.criteria)
+        for (const seed of seeds)
+          jobs.push({
+            variant: `${task}/${size}/${criterion.id}`,
+            seed,
+            config: {
+              ...base,
+              task,
+              model: { size },
+              steps: budget,
+              method: methodConfigSchema.parse({ method: 'static' }),
+              rubric: {
+                ...rubric,
+                criteria: rubric.criteria.map((c) => ({ ...c, enabled: c.id === criterion.id })),
+              },
+            },
+          });
+    }
+  const started = Date.now();
+  const results = await runWithProgress(jobs, backend, processes ?? defaultProcesses(jobs.length));
+  const minutes = (Date.now() - started) / 60000;
+
+  const lines = [
+    `Each run trains on one criterion alone (static = GRPO with K = 1), base \`${base.base}\`, ${budget} RL steps, ` +
+      `seeds ${seeds.join(', ')}; final held-out score (exact rule), start -> end; reached when the end is at least ${threshold}. ` +
+      `${results.length} runs, ${backend}, ${minutes.toFixed(1)} minutes.`,
+    '',
+    `| task | criterion | ${sizes.join(' | ')} |`,
+    `| --- | --- | ${sizes.map(() => '---').join(' | ')} |`,
+  ];
+  let unreachable = 0;
+  for (const task of tasks) {
+    const ids = rubricOf({ ...base, task, rubric: undefined }).criteria.map((c) => c.id);
+    for (const id of ids) {
+      const cells = sizes.map((size) => {
+        const runs = results.filter((r) => r.variant === `${task}/${size}/${id}`);
+        const k = runs[0]?.criterionIds.indexOf(id) ?? -1;
+        if (runs.length === 0 || k < 0) return '—';
+        const start = summarise(runs.map((r) => r.evals[0].criterionMeans[k])).mean;
+        const end = summarise(runs.map((r) => r.evals[r.evals.length - 1].criterionMeans[k])).mean;
+        if (end < threshold) unreachable++;
+        return `${start.toFixed(2)} -> ${end.toFixed(2)} ${end >= threshold ? 'yes' : '**no**'}`;
+      });
+      lines.push(`| ${task} | ${id} | ${cells.join(' | ')} |`);
+    }
+  }
+  lines.push('', `${unreachable} criterion x size cells below ${threshold}.`);
+  console.log(lines.join('\n'));
+  return 0;
+}
