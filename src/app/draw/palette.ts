@@ -26,3 +26,6 @@ export function diverging(t: number): [number, number, number] {
     Math.round(255 + (b1 - 255) * a),
   ];
 }
+
+/** Background of a paper cell by its verdict: green for a clear win, red for a clear loss, grey otherwise. */
+export const VERDICT_COLOURS = { win: '#b7e1c1', loss: '#f4b6b6', undecided: '#e4e4e4' } as const;

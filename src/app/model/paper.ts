@@ -1,0 +1,67 @@
+/**
+ * The Paper reproduction view's data: the compact results that `lab paper` writes to
+ * public/paper/results.json, fetched and validated like any other input, and the experiment of
+ * one cell for the editor.
+ */
+import {
+  paperResultsSchema,
+  type PaperCell,
+  type PaperResults,
+  type PaperStatistic,
+} from '../../core/experiment/paper-results';
+import { problemsOf, type Parsed } from '../../core/validation';
+
+/** Where the results lie, relative to the page (the build uses relative asset URLs). */
+export const PAPER_RESULTS_PATH = 'paper/results.json';
+
+export async function loadPaperResults(base: string): Promise<Parsed<PaperResults>> {
+  const url = new URL(PAPER_RESULTS_PATH, base);
+  let data: unknown;
+  try {
+    const response = await fetch(url);
+    if (!response.ok)
+      return {
+        ok: false,
+        problems: [{ path: '', message: `${PAPER_RESULTS_PATH}: HTTP ${response.status}` }],
+      };
+    data = await response.json();
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [
+        { path: '', message: `${PAPER_RESULTS_PATH}: ${error instanceof Error ? error.message : error}` },
+      ],
+    };
+  }
+  const parsed = paperResultsSchema.safeParse(data);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : {
+        ok: false,
+        problems: problemsOf(parsed.error).map((p) => ({ ...p, path: `${PAPER_RESULTS_PATH}: ${p.path}` })),
+      };
+}
+
+/** The cell's experiment: the paper's base file with the cell's task and size (validated on load). */
+export function cellExperiment(results: PaperResults, cell: PaperCell): Record<string, unknown> {
+  const { rubric: _rubric, ...base } = results.experiment;
+  return {
+    ...base,
+    name: `Paper cell: ${cell.task} / ${cell.size}`,
+    task: cell.task,
+    model: { size: cell.size },
+  };
+}
+
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+
+export const VERDICT_LABELS = { win: 'clear win', loss: 'clear loss', undecided: 'undecided' } as const;
+
+/** "+0.031 [-0.010, +0.070], undecided, vs gdpo, 5 seeds" */
+export function statisticText(s: PaperStatistic): string {
+  return `${signed(s.mean)} [${signed(s.low)}, ${signed(s.high)}], ${VERDICT_LABELS[s.verdict]}, vs ${s.baseline}, ${s.n} seeds`;
+}
+
+export function cellOf(results: PaperResults, task: string, size: string): PaperCell | undefined {
+  return results.cells.find((c) => c.task === task && c.size === size);
+}
