@@ -252,7 +252,7 @@ async function longTasks(browser: Browser, url: string, seconds: number, backend
   const page = await browser.newPage();
   try {
     const experiment = experimentSchema.parse({
-      version: 1,
+      version: 2,
       name: 'Long-task probe',
       task: 'meadow',
       model: { size: 'small' },
