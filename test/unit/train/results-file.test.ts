@@ -31,7 +31,7 @@ const metric = (step: number): MetricRecord => ({
   msUpdate: 1,
 });
 
-const experiment = experimentSchema.parse({ version: 1, task: 'meadow', name: 'grid', seeds: [1] });
+const experiment = experimentSchema.parse({ version: 2, task: 'meadow', name: 'grid', seeds: [1] });
 const result = (variant: string, steps: number, failure?: RunResult['failure']): RunResult => ({
   variant,
   seed: 1,
