@@ -7,11 +7,12 @@ import { expect, test } from '@playwright/test';
 import { exportToTrl } from '../../src/core/export/trl';
 import { zipFiles } from '../../src/core/export/zip';
 import { parseExperiment } from '../../src/core/experiment/resolve';
+import { EXPERIMENT_VERSION } from '../../src/core/experiment/schema';
 
 const url = `http://127.0.0.1:${Number(process.env.FOCAL_APP_PORT ?? 4318)}/`;
 
 const input = {
-  version: 1,
+  version: EXPERIMENT_VERSION,
   name: 'TRL button',
   task: 'weather',
   method: { method: 'focal', gamma: 1.5 },

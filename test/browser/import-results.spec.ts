@@ -6,7 +6,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { experimentCoreSchema, experimentSchema } from '../../src/core/experiment/schema';
+import { EXPERIMENT_VERSION, experimentCoreSchema, experimentSchema } from '../../src/core/experiment/schema';
 import { resultsFile } from '../../src/core/train/results-file';
 import type { RunResult } from '../../src/core/train/run-result';
 
@@ -40,7 +40,7 @@ const result = (variant: string, failure?: RunResult['failure']): RunResult => (
 test('imports a gzipped compact results file of the command line', async ({ page }) => {
   await page.goto(APP);
   const experiment = experimentSchema.parse({
-    version: 1,
+    version: EXPERIMENT_VERSION,
     task: 'meadow',
     name: 'from the CLI',
     variants: [
