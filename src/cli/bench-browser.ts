@@ -14,12 +14,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { experimentSchema, type ModelSize } from '../core/experiment/schema';
 import { encodeExperiment, hashFor } from '../core/share/codec';
-import type { BenchBackend, BenchStepsResult, BenchTensorsResult } from '../../test/browser/page/bench';
+import type { BenchStepsResult, BenchTensorsResult } from '../../test/browser/page/bench';
 import { table } from './tables';
+import type { BrowserBackend } from './bench';
 import { WEBGPU_ARGS as CHROMIUM_ARGS } from '../../test/browser/chromium';
-
-export const BROWSER_BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const satisfies readonly BenchBackend[];
-export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 
 export interface BrowserBenchOptions {
   /** The browser binary (test/browser/chromium.ts `findChromium()`). */

@@ -7,16 +7,16 @@ import { parseCommand, parseList, usageError } from './args';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
 import { useBackend, webgpuAdapter } from '../core/policy/backend-node';
 import { benchConfig, benchSteps, type StepBenchResult } from '../core/train/bench';
-import {
-  benchBrowser,
-  browserProblems,
-  BROWSER_BACKENDS,
-  formatBrowserReport,
-  type BrowserBackend,
-  type BrowserBenchReport,
-} from './bench-browser';
+import type { BenchBackend } from '../../test/browser/page/bench';
+// bench-browser (vite, playwright) loads only for --where browser|all: the Node benchmark then runs
+// where neither is installed (a packed copy on a lent GPU machine, scripts/device-pack.sh).
+import type { BrowserBenchReport } from './bench-browser';
+
+export const BROWSER_BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const satisfies readonly BenchBackend[];
+export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 import { BACKEND_CHOICES, parseCount, type CliBackend } from './experiment-file';
 import { table } from './tables';
+import * as tf from '@tensorflow/tfjs';
 import { findChromium } from '../../test/browser/chromium';
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -44,6 +44,10 @@ Options:
                       most N s (default 300; 0 skips)
   --profile           in Node, also time every kernel and print launches and milliseconds per step
                       by kernel kind (slows the step a little)
+  --tf-flags <list>   in Node, TensorFlow.js flags set after each backend starts, as
+                      NAME=VALUE pairs separated by commas (numbers and true/false are read as
+                      such), e.g. WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64; each name must be a flag
+                      the backend registered
   --json              print the results as JSON instead of a table
 
 In the browser it also reports the gzip size of the app's initial JavaScript (a production build)
@@ -67,6 +71,7 @@ export async function run(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       json: { type: 'boolean' },
       profile: { type: 'boolean' },
+      'tf-flags': { type: 'string', default: '' },
     },
     USAGE,
     'bench',
@@ -83,6 +88,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof where === 'string' || where.length !== 1) return fail('--where: use node, browser or all');
   const warmup = parseCount('--warmup', values.warmup);
   if (typeof warmup === 'string') return fail(warmup);
+  const tfFlags = parseTfFlags(values['tf-flags']);
+  if (typeof tfFlags === 'string') return fail(tfFlags);
   const inNode = where[0] !== 'browser';
   const inBrowser = where[0] !== 'node';
 
@@ -113,6 +120,7 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
     console.error(`Chromium (${found.source}): ${found.path}`);
+    const { benchBrowser } = await import('./bench-browser');
     browser = await benchBrowser({
       chromium: found.path,
       backends: browserBackends,
@@ -127,9 +135,11 @@ export async function run(argv: string[]): Promise<number> {
     });
   }
   const results = inNode
-    ? await benchNode(backends, sizes, steps ?? 8, warmup ?? 2, values.profile === true)
+    ? await benchNode(backends, sizes, steps ?? 8, warmup ?? 2, values.profile === true, tfFlags)
     : [];
-  const problems = browser ? browserProblems(browser) : [];
+  if (results.length === 0 && inNode) return 2;
+  const report = browser ? await import('./bench-browser') : null;
+  const problems = browser && report ? report.browserProblems(browser) : [];
   for (const p of problems) console.error(`problem: ${p}`);
   const code = problems.length ? 1 : 0;
   if (values.json) {
@@ -138,7 +148,8 @@ export async function run(argv: string[]): Promise<number> {
     return code;
   }
   if (inNode) console.log(formatNode(results, warmup ?? 2, webgpuAdapter()));
-  if (browser) console.log(`${inNode ? '\n' : ''}${formatBrowserReport(browser, warmup ?? 1)}`);
+  if (browser && report)
+    console.log(`${inNode ? '\n' : ''}${report.formatBrowserReport(browser, warmup ?? 1)}`);
   return code;
 }
 
@@ -148,16 +159,44 @@ async function benchNode(
   steps: number,
   warmup: number,
   profile: boolean,
+  tfFlags: readonly TfFlag[],
 ): Promise<StepBenchResult[]> {
   const results: StepBenchResult[] = [];
   for (const backend of backends) {
     await useBackend(backend);
+    const unknown = tfFlags.find(([name]) => !isRegistered(name));
+    if (unknown) {
+      console.error(`--tf-flags: ${unknown[0]} is not a TensorFlow.js flag of the ${backend} backend`);
+      return [];
+    }
+    for (const [name, value] of tfFlags) tf.env().set(name, value);
+    if (tfFlags.length)
+      console.error(`TensorFlow.js flags on ${backend}: ${tfFlags.map((f) => f.join('=')).join(', ')}`);
     for (const size of sizes) {
       console.error(`benchmarking ${size} on ${backend} ...`);
       results.push(await benchSteps(benchConfig(size), steps, warmup, profile));
     }
   }
   return results;
+}
+
+type TfFlag = [string, number | boolean];
+
+/** Whether TF.js has registered a flag of this name (setting an unregistered one throws). */
+const isRegistered = (name: string): boolean =>
+  (tf.env() as unknown as { flagRegistry: Record<string, unknown> }).flagRegistry[name] !== undefined;
+
+/** `NAME=VALUE,...` into pairs; a number or true/false only (no string flags: none is needed). */
+export function parseTfFlags(value: string): TfFlag[] | string {
+  if (value.trim() === '') return [];
+  const flags: TfFlag[] = [];
+  for (const item of value.split(',')) {
+    const m = /^\s*([A-Z][A-Z0-9_]*)=(true|false|-?\d+(?:\.\d+)?)\s*$/.exec(item);
+    if (!m)
+      return `--tf-flags: "${item}" is not NAME=VALUE with an upper-case name and a number or true/false`;
+    flags.push([m[1], m[2] === 'true' ? true : m[2] === 'false' ? false : Number(m[2])]);
+  }
+  return flags;
 }
 
 function formatNode(results: readonly StepBenchResult[], warmup: number, adapter: string | null): string {
