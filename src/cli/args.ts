@@ -67,3 +67,16 @@ export function parseList<T extends string>(
   const bad = items.find((s) => !(allowed as readonly string[]).includes(s));
   return bad === undefined ? (items as T[]) : `${flag}: unknown value "${bad}"; use ${allowed.join(', ')}`;
 }
+
+/** A list flag, or `fallback` when the flag is absent; "none" is the empty list where `allowNone`. */
+export function parseListOr<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: readonly T[],
+  allowNone = false,
+): T[] | string {
+  if (value === undefined) return [...fallback];
+  if (allowNone && value === 'none') return [];
+  return parseList(flag, value, allowed);
+}

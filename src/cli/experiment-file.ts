@@ -80,6 +80,15 @@ export function parseBackend(value: string | undefined): CliBackend | string {
   return backend as CliBackend;
 }
 
+/**
+ * `--backend` of the commands that train many runs in worker processes (rates, reach, zoo, paper):
+ * wasm or cpu; webgpu is refused by name (one GPU shared by several processes measures nothing).
+ */
+export function parseCpuBackend(value: string | undefined): 'wasm' | 'cpu' | string {
+  const backend = parseBackend(value);
+  return backend === 'webgpu' ? '--backend: this command runs on wasm or cpu, not webgpu' : backend;
+}
+
 /** A non-negative integer flag, or a message naming the flag. */
 export function parseCount(flag: string, value: string | undefined, min = 0): number | string | undefined {
   if (value === undefined) return undefined;

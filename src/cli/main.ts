@@ -6,9 +6,12 @@ import { diskZooSource } from './zoo-source';
 
 setZooSource(diskZooSource());
 
+/** The commands that accept webgpu; the others refuse it themselves, with no relaunch first. */
+const WEBGPU_COMMANDS = new Set(['run', 'compare', 'bench']);
+
 async function main(argv: string[]): Promise<number> {
   // WebGPU in Node needs the Vulkan loader on LD_LIBRARY_PATH from the process's start.
-  if (wantsWebgpu(argv)) {
+  if (WEBGPU_COMMANDS.has(argv[0]) && wantsWebgpu(argv)) {
     const relaunched = await relaunchForVulkan();
     if (typeof relaunched === 'number') return relaunched;
     if (typeof relaunched === 'string') {

@@ -14,8 +14,8 @@ import type { MethodConfigInput } from '../core/reward/config';
 import { methodConfigSchema } from '../core/reward/config';
 import { TASK_IDS } from '../core/task';
 import type { RunJob, RunResult } from '../core/train/run';
-import { inputError, parseCommand, parseList, usageError } from './args';
-import { loadExperiment, parseBackend, parseCount } from './experiment-file';
+import { inputError, parseCommand, parseListOr, usageError } from './args';
+import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';
 import { finalsOf } from './compare';
 import { defaultProcesses, runWithProgress } from './parallel';
 
@@ -56,17 +56,6 @@ export const ABLATIONS: { name: string; method: MethodConfigInput }[] = [
 
 const fail = (message: string): number => usageError(message, 'paper');
 
-function list<T extends string>(
-  flag: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T[],
-): T[] | string {
-  if (value === undefined) return fallback;
-  if (value === 'none') return [];
-  return parseList(flag, value, allowed);
-}
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     argv,
@@ -90,18 +79,23 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const tasks = list('--tasks', values.tasks, TASK_IDS, [...TASK_IDS]);
+  const tasks = parseListOr('--tasks', values.tasks, TASK_IDS, TASK_IDS);
   if (typeof tasks === 'string') return fail(tasks);
-  const sizes = list('--sizes', values.sizes, MODEL_SIZES, [...MODEL_SIZES]);
+  const sizes = parseListOr('--sizes', values.sizes, MODEL_SIZES, MODEL_SIZES);
   if (typeof sizes === 'string') return fail(sizes);
-  const ablationTasks = list('--ablation-tasks', values['ablation-tasks'], TASK_IDS, ['meadow', 'weather']);
+  const ablationTasks = parseListOr(
+    '--ablation-tasks',
+    values['ablation-tasks'],
+    TASK_IDS,
+    ['meadow', 'weather'],
+    true,
+  );
   if (typeof ablationTasks === 'string') return fail(ablationTasks);
-  const ablationSize = list('--ablation-size', values['ablation-size'], MODEL_SIZES, ['small']);
+  const ablationSize = parseListOr('--ablation-size', values['ablation-size'], MODEL_SIZES, ['small']);
   if (typeof ablationSize === 'string' || ablationSize.length !== 1)
     return fail('--ablation-size: one of small, medium, large');
-  const backend = parseBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu')
-    return fail(backend === 'webgpu' ? '--backend: this command runs on wasm or cpu, not webgpu' : backend);
+  const backend = parseCpuBackend(values.backend);
+  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
   if (typeof steps === 'string') return fail(steps);
   const processes = parseCount('--jobs', values.jobs, 1);

@@ -7,7 +7,7 @@ import { resolveVariants } from '../core/experiment/resolve';
 import { useBackend } from '../core/policy/backend-node';
 import { baseRates, type BaseRates } from '../core/train/base-rates';
 import { inputError, parseCommand, usageError } from './args';
-import { loadExperiment, parseBackend, parseCount } from './experiment-file';
+import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';
 import { runLabel } from './run';
 import { table } from './tables';
 
@@ -76,9 +76,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return fail('Expected exactly one experiment file.');
-  const backend = parseBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu')
-    return fail(backend === 'webgpu' ? '--backend: this command runs on wasm or cpu, not webgpu' : backend);
+  const backend = parseCpuBackend(values.backend);
+  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const seed = parseCount('--seed', values.seed);
   if (typeof seed === 'string') return fail(seed);
   const samples = parseCount('--samples', values.samples, 1);

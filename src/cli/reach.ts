@@ -10,8 +10,8 @@ import { summarise } from '../core/experiment/compare';
 import { methodConfigSchema } from '../core/reward/config';
 import { TASK_IDS } from '../core/task';
 import type { RunJob } from '../core/train/run';
-import { parseCommand, parseList, usageError } from './args';
-import { loadExperiment, parseBackend, parseCount } from './experiment-file';
+import { parseCommand, parseListOr, usageError } from './args';
+import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';
 import { defaultProcesses, runWithProgress } from './parallel';
 
 export const USAGE = `Usage: npm run lab -- reach [options]
@@ -49,10 +49,9 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const tasks = values.tasks === undefined ? [...TASK_IDS] : parseList('--tasks', values.tasks, TASK_IDS);
+  const tasks = parseListOr('--tasks', values.tasks, TASK_IDS, TASK_IDS);
   if (typeof tasks === 'string') return fail(tasks);
-  const sizes =
-    values.sizes === undefined ? [...MODEL_SIZES] : parseList('--sizes', values.sizes, MODEL_SIZES);
+  const sizes = parseListOr('--sizes', values.sizes, MODEL_SIZES, MODEL_SIZES);
   if (typeof sizes === 'string') return fail(sizes);
   const seeds = values.seeds.split(',').map(Number);
   if (seeds.some((s) => !Number.isInteger(s) || s < 0))
@@ -60,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   const threshold = Number(values.threshold);
   if (!(threshold > 0 && threshold <= 1))
     return fail(`--threshold: expected a number in (0, 1], got "${values.threshold}"`);
-  const backend = parseBackend(values.backend);
+  const backend = parseCpuBackend(values.backend);
   if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
   if (typeof steps === 'string') return fail(steps);

@@ -18,8 +18,8 @@ import {
   type ZooManifest,
 } from '../core/zoo/manifest';
 import { ZOO_SCHEDULES, ZOO_TARGET, trainBase } from '../core/zoo/train';
-import { parseCommand, parseList, usageError } from './args';
-import { parseBackend, parseCount } from './experiment-file';
+import { parseCommand, parseListOr, usageError } from './args';
+import { parseCount, parseCpuBackend } from './experiment-file';
 
 export const USAGE = `Usage: npm run lab -- zoo [options]
 
@@ -124,15 +124,14 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const tasks = values.tasks === undefined ? [...TASK_IDS] : parseList('--tasks', values.tasks, TASK_IDS);
+  const tasks = parseListOr('--tasks', values.tasks, TASK_IDS, TASK_IDS);
   if (typeof tasks === 'string') return fail(tasks);
-  const sizes =
-    values.sizes === undefined ? [...MODEL_SIZES] : parseList('--sizes', values.sizes, MODEL_SIZES);
+  const sizes = parseListOr('--sizes', values.sizes, MODEL_SIZES, MODEL_SIZES);
   if (typeof sizes === 'string') return fail(sizes);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0)
     return fail(`--seed: expected an integer >= 0, got "${values.seed}"`);
-  const backend = parseBackend(values.backend);
+  const backend = parseCpuBackend(values.backend);
   if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const maxSteps = parseCount('--max-steps', values['max-steps'], 1);
   if (typeof maxSteps === 'string') return fail(maxSteps);
