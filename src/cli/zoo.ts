@@ -78,6 +78,22 @@ async function addEntry(dir: string, seed: number, entry: ZooEntry): Promise<voi
   }
 }
 
+/** The smallest held-out gap among the task's shipped smaller sizes (Infinity when there is none). */
+async function smallerSizesGap(dir: string, task: string, size: ModelSize): Promise<number> {
+  let manifest: ZooManifest;
+  try {
+    manifest = parseZooManifest(JSON.parse(await readFile(join(dir, ZOO_MANIFEST), 'utf8')));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Infinity;
+    throw error;
+  }
+  const smaller = MODEL_SIZES.slice(0, MODEL_SIZES.indexOf(size));
+  return Math.min(
+    Infinity,
+    ...manifest.entries.filter((e) => e.task === task && smaller.includes(e.size)).map((e) => e.figures.gap),
+  );
+}
+
 const pct = (x: number): string => (100 * x).toFixed(1);
 
 /** The zoo's figures as Markdown: one row per checkpoint, then its step-0 and corpus rates. */
@@ -148,7 +164,15 @@ export async function run(argv: string[]): Promise<number> {
       const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
       const schedule = { ...ZOO_SCHEDULES[size] };
       if (maxSteps !== undefined) schedule.maxSteps = Math.min(schedule.maxSteps, maxSteps);
-      const { bytes, layout, figures } = await trainBase(getTask(id), size, { seed, schedule, onCheck: log });
+      const atMostGap = await smallerSizesGap(dir, id, size);
+      if (atMostGap < ZOO_TARGET.maxGap)
+        log(`${id}/${size}: stops at a gap of at most ${atMostGap.toFixed(4)} (its smaller sizes')`);
+      const { bytes, layout, figures } = await trainBase(getTask(id), size, {
+        seed,
+        schedule,
+        atMostGap,
+        onCheck: log,
+      });
       const file = `${id}-${size}.bin`;
       await writeFile(join(dir, file), bytes);
       const { task: _t, size: _s, ...rest } = figures;

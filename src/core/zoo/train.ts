@@ -54,8 +54,8 @@ export interface SizeSchedule {
 /** Per size: larger policies take a smaller learning rate (the fixed 0.01 made them start worse). */
 export const ZOO_SCHEDULES: Readonly<Record<PolicySize, SizeSchedule>> = {
   small: { lr: 0.01, batchSize: 32, checkEvery: 150, maxSteps: 2100 },
-  medium: { lr: 0.005, batchSize: 32, checkEvery: 150, maxSteps: 1050 },
-  large: { lr: 0.003, batchSize: 32, checkEvery: 150, maxSteps: 900 },
+  medium: { lr: 0.005, batchSize: 32, checkEvery: 150, maxSteps: 3000 },
+  large: { lr: 0.003, batchSize: 32, checkEvery: 150, maxSteps: 4500 },
 };
 
 /** Sizes of the held-out checks. */
@@ -122,6 +122,12 @@ export interface TrainBaseOptions {
   schedule?: SizeSchedule;
   /** Seed of the zoo (initialisation, data, checks); one per task and size is derived from it. */
   seed?: number;
+  /**
+   * A further bound on the gap before training stops (the task's smaller sizes' gap), so that a
+   * larger policy is at least as good on held-out prompts as every smaller one. `reached` still
+   * means the shared target.
+   */
+  atMostGap?: number;
   onCheck?: (line: string) => void;
 }
 
@@ -134,6 +140,7 @@ export async function trainBase(
   const target = opts.target ?? ZOO_TARGET;
   const schedule = opts.schedule ?? ZOO_SCHEDULES[size];
   const seed = opts.seed ?? 1;
+  const stopGap = Math.min(target.maxGap, opts.atMostGap ?? Infinity);
   const stream = (purpose: string): Rng => new Rng(seed, `zoo:${task.id}:${size}:${purpose}`);
   const t0 = Date.now();
   const policy: Policy = createPolicy(
@@ -178,7 +185,7 @@ export async function trainBase(
       opts.onCheck?.(
         `${task.id}/${size} step ${steps}: loss ${loss.toFixed(4)} entropy ${entropy.toFixed(4)} gap ${gap.toFixed(4)} lr ${lr}`,
       );
-      if (gap <= target.maxGap) {
+      if (gap <= stopGap) {
         step0 = await policyRates(policy, task, ZOO_EVAL.samplesPerTopic, stream(`step0:${steps}`));
         const off = rateGap(step0, base);
         opts.onCheck?.(`${task.id}/${size} step ${steps}: largest rate gap ${off.toFixed(3)}`);
