@@ -210,6 +210,7 @@ async function writeOutputs(
   const markdown = renderResults({
     ...run,
     experiment: run.file,
+    settings: describeSettings(run.experiment),
     ablationTasks: opts.ablationTasks,
     ablationSize: opts.ablationSize,
     cells: compact.cells,
@@ -265,8 +266,24 @@ const METRIC_TITLES: Record<Metric, string> = {
 
 const VERDICT_WORDS = { win: 'clear win', loss: 'clear loss', undecided: 'undecided' } as const;
 
+/** The settings a reader needs beside the budget and seeds, read from the recorded experiment. */
+function describeSettings(experiment: Record<string, unknown>): string {
+  const e = experiment as {
+    base?: string;
+    sampling?: { groupSize?: number; promptsPerStep?: number };
+    warmStart?: { steps?: number };
+    eval?: { samples?: number };
+  };
+  const base =
+    e.base === 'zoo'
+      ? 'base `zoo` (the shipped checkpoint of each task and size, so seeds vary RL only)'
+      : `base \`scratch\` (a ${e.warmStart?.steps ?? '?'}-step warm start per seed)`;
+  return `${base}, ${e.sampling?.promptsPerStep ?? '?'} prompts x ${e.sampling?.groupSize ?? '?'} rollouts per step, ${e.eval?.samples ?? '?'} samples per held-out prompt in the final evaluation`;
+}
+
 function renderResults(run: {
   experiment: string;
+  settings: string;
   tasks: string[];
   sizes: string[];
   seeds: number[];
@@ -284,7 +301,7 @@ function renderResults(run: {
   lines.push(
     `Produced by \`npm run lab -- paper\` (base file \`${run.experiment}\`): ${run.results.length} runs, ` +
       `${run.backend} backend, ${run.minutes.toFixed(1)} minutes. Budget fixed before the run: ${run.budget} RL steps per run, ` +
-      `seeds ${run.seeds.join(', ')} (the same for every method), every method at its defaults (docs/algorithms.md). ` +
+      `seeds ${run.seeds.join(', ')} (the same for every method), every method at its defaults (docs/algorithms.md); ${run.settings}. ` +
       'Scores are the final held-out evaluation with the exact rule (no judge noise). In each cell and for each ' +
       'metric the baseline is the best of static, gdpo and worst by mean over the seeds; the difference is focal minus ' +
       'that baseline, paired by seed, with a 95% paired-bootstrap interval (10,000 resamples, seeded): a **clear win** ' +
