@@ -23,8 +23,8 @@ export const OLDEST_EXPERIMENT_VERSION = 1;
  */
 export const BASES = ['zoo', 'scratch'] as const;
 export type Base = (typeof BASES)[number];
-/** Default base of a version-2 experiment without one. */
-export const DEFAULT_BASE: Base = 'scratch';
+/** Default base of a version-2 experiment without one (version 1 migrates to `scratch`). */
+export const DEFAULT_BASE: Base = 'zoo';
 export const MODEL_SIZES = ['small', 'medium', 'large'] as const;
 export type ModelSize = (typeof MODEL_SIZES)[number];
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;

@@ -10,6 +10,7 @@ import { createPolicy, disposePolicy, samplePolicy, tokenLogProbs } from '../../
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
 import { createTrainer } from '../../../src/core/train/trainer';
 import { Rng } from '../../../src/core/random';
+import '../setup-zoo';
 
 const V = 20;
 const P = 3;
