@@ -114,7 +114,12 @@ export async function measureBackends(
   factory: ProbeFactory = probeWorker,
 ): Promise<BackendChoiceResult> {
   const start = performance.now();
-  const probeConfig: ExperimentCore = { ...config, warmStart: { ...config.warmStart, steps: 0 } };
+  // Timing needs the model's shapes, not its weights: a fresh policy, no checkpoint, no warm start.
+  const probeConfig: ExperimentCore = {
+    ...config,
+    base: 'scratch',
+    warmStart: { ...config.warmStart, steps: 0 },
+  };
   const gpus = await (async () => {
     const { service, terminate } = factory();
     try {

@@ -50,3 +50,26 @@ test('auto measures the backends once, shows the figures and runs on the fastest
   expect(probes.length).toBeGreaterThan(probed);
   expect(seen).toEqual([]);
 });
+
+test('the page measures auto and fetches the base before Run, and Run uses both', async ({ page }) => {
+  const seen = watchConsole(page);
+  const probes: string[] = [];
+  page.on('worker', (w) => {
+    if (w.url().includes('probe.worker')) probes.push(w.url());
+  });
+  await page.goto(APP + hashFor(await encodeExperiment(tinyExperiment({ name: 'Ahead', backend: 'auto' }))));
+  // Nobody presses Run: the page measures while the setup is read (src/app/state/prepare.ts).
+  const choice = page.locator('header .backend-choice');
+  await expect(choice).toContainText('auto chose', { timeout: 60_000 });
+  const cached = await page.evaluate(async () =>
+    (await (await caches.open('focal-lab-zoo')).keys()).map((r) => new URL(r.url).pathname),
+  );
+  expect(cached).toContain('/zoo/diary-small.bin');
+  const probed = probes.length;
+  expect(probed).toBeGreaterThanOrEqual(2);
+  await page.getByRole('button', { name: '▶ Run', exact: true }).click();
+  const row = page.locator('tr', { hasText: 'focal' }).filter({ hasText: 'diary' });
+  await expect(row).toContainText('done', { timeout: 90_000 });
+  expect(probes.length).toBe(probed);
+  expect(seen).toEqual([]);
+});

@@ -57,6 +57,8 @@ export class RunsState {
   removing = new SvelteSet<string>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- timers, not shown
   #removeTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- promises, not shown
+  #probes = new Map<ExperimentCore['model']['size'], Promise<BackendChoiceResult>>();
 
   all: RunView[] = $derived.by(() => {
     const liveIds = this.live.map((r) => r.spec.id);
@@ -166,13 +168,19 @@ export class RunsState {
   async resolveAuto(config: ExperimentCore, remeasure = false): Promise<BackendChoiceResult> {
     const cached = remeasure ? null : cachedChoice(config.model.size);
     if (cached) return (this.backendChoice = cached);
+    // One probe per size at a time: Run waits for the one the page started ahead (prepare.ts).
+    const inFlight = remeasure ? undefined : this.#probes.get(config.model.size);
+    if (inFlight) return inFlight;
     if (remeasure) forgetChoices();
     this.measuring = true;
-    try {
-      return (this.backendChoice = await measureBackends(config));
-    } finally {
-      this.measuring = false;
-    }
+    const probe = measureBackends(config)
+      .then((choice) => (this.backendChoice = choice))
+      .finally(() => {
+        this.#probes.delete(config.model.size);
+        this.measuring = this.#probes.size > 0;
+      });
+    this.#probes.set(config.model.size, probe);
+    return probe;
   }
 
   async launch(plan: readonly PlannedRun[], backend: BackendChoice): Promise<string[]> {
