@@ -24,22 +24,49 @@ export async function corpusLoss(
   T: number,
   batch = 256,
 ): Promise<number> {
-  const rows = corpus.length / T;
-  const mask = outputMask(corpus, rows, T);
   let nll = 0;
   let count = 0;
+  await forEachMaskedBatch(
+    corpus,
+    T,
+    batch,
+    (tokens, m) => tf.neg(tf.sum(tokenLogProbs(policy, tokens).mul(m))),
+    (sum, n) => {
+      nll += sum;
+      count += n;
+    },
+  );
+  return nll / count;
+}
+
+/**
+ * Run `reduce` over the corpus in batches of rows, with the mask of predicted positions (the
+ * outputs after the prompt, through <eos>), and hand each batch's scalar and its count of masked
+ * positions to `take`. One read-back per batch, off the training hot path (zoo checks only).
+ */
+async function forEachMaskedBatch(
+  corpus: Int32Array,
+  T: number,
+  batch: number,
+  reduce: (tokens: tf.Tensor2D, mask: tf.Tensor2D) => tf.Tensor,
+  take: (value: number, masked: number) => void,
+): Promise<void> {
+  const rows = corpus.length / T;
+  const mask = outputMask(corpus, rows, T);
   for (let r0 = 0; r0 < rows; r0 += batch) {
     const n = Math.min(batch, rows - r0);
-    const sum = tf.tidy(() => {
-      const tokens = tf.tensor2d(corpus.subarray(r0 * T, (r0 + n) * T), [n, T], 'int32');
-      const m = tf.tensor2d(mask.subarray(r0 * (T - 1), (r0 + n) * (T - 1)), [n, T - 1]);
-      return tf.neg(tf.sum(tokenLogProbs(policy, tokens).mul(m)));
-    });
-    nll += (await readBack(sum))[0];
-    sum.dispose();
-    for (let i = r0 * (T - 1); i < (r0 + n) * (T - 1); i++) count += mask[i];
+    const value = tf.tidy(() =>
+      reduce(
+        tf.tensor2d(corpus.subarray(r0 * T, (r0 + n) * T), [n, T], 'int32'),
+        tf.tensor2d(mask.subarray(r0 * (T - 1), (r0 + n) * (T - 1)), [n, T - 1]),
+      ),
+    );
+    const read = (await readBack(value))[0];
+    value.dispose();
+    let masked = 0;
+    for (let i = r0 * (T - 1); i < (r0 + n) * (T - 1); i++) masked += mask[i];
+    take(read, masked);
   }
-  return nll / count;
 }
 
 export interface Rates {
@@ -107,18 +134,13 @@ export async function maxLogProbChange(
   T: number,
   batch = 256,
 ): Promise<number> {
-  const rows = corpus.length / T;
-  const mask = outputMask(corpus, rows, T);
   let worst = 0;
-  for (let r0 = 0; r0 < rows; r0 += batch) {
-    const n = Math.min(batch, rows - r0);
-    const max = tf.tidy(() => {
-      const tokens = tf.tensor2d(corpus.subarray(r0 * T, (r0 + n) * T), [n, T], 'int32');
-      const m = tf.tensor2d(mask.subarray(r0 * (T - 1), (r0 + n) * (T - 1)), [n, T - 1]);
-      return tf.max(tf.abs(tokenLogProbs(a, tokens).sub(tokenLogProbs(b, tokens))).mul(m));
-    });
-    worst = Math.max(worst, (await readBack(max))[0]);
-    max.dispose();
-  }
+  await forEachMaskedBatch(
+    corpus,
+    T,
+    batch,
+    (tokens, m) => tf.max(tf.abs(tokenLogProbs(a, tokens).sub(tokenLogProbs(b, tokens))).mul(m)),
+    (max) => (worst = Math.max(worst, max)),
+  );
   return worst;
 }
