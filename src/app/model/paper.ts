@@ -65,3 +65,13 @@ export function statisticText(s: PaperStatistic): string {
 export function cellOf(results: PaperResults, task: string, size: string): PaperCell | undefined {
   return results.cells.find((c) => c.task === task && c.size === size);
 }
+
+/** The link that opens the paper view: `#paper`, or `#paper/<task>/<size>` with that cell open. */
+export const PAPER_HASH = '#paper';
+
+/** What a location hash asks of the paper view: nothing (null), the grid, or the grid and one cell. */
+export function paperLink(hash: string): { task: string; size: string } | 'grid' | null {
+  if (hash === PAPER_HASH) return 'grid';
+  const m = /^#paper\/([a-z][a-z0-9-]*)\/([a-z]+)$/.exec(hash);
+  return m ? { task: m[1], size: m[2] } : null;
+}
