@@ -10,8 +10,8 @@ out=.dev
 rm -rf "$out" && mkdir -p "$out/bin" "$out/node_modules/webgpu/dist/linux-x64"
 # webgpu stays outside the bundle (it loads dawn.node next to itself); vite and playwright are only
 # reached by `bench --where browser`, which needs a Chromium there anyway.
-npx esbuild src/cli/main.ts --bundle --platform=node --format=esm --target=node20 \
-  --splitting --outdir="$out" --entry-names=cli --chunk-names="[name]-[hash]" --out-extension:.js=.mjs --external:webgpu --external:@sparticuz/chromium --external:vite \
+npx esbuild cli=src/cli/main.ts parallel-worker=src/cli/parallel-worker.ts --bundle --platform=node --format=esm --target=node20 \
+  --splitting --outdir="$out" --entry-names="[name]" --chunk-names="[name]-[hash]" --out-extension:.js=.mjs --external:webgpu --external:@sparticuz/chromium --external:vite \
   --external:playwright-core --log-level=error \
   --banner:js="import { createRequire as __cr } from 'module'; import { fileURLToPath as __fu } from 'url'; import { dirname as __dn } from 'path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$out/"

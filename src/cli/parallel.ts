@@ -4,6 +4,7 @@
  * computed once; bundles are handed out from one queue as processes become idle.
  */
 import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { failedBeforeTraining, type RunJob, type RunResult } from '../core/train/run-result';
@@ -63,7 +64,12 @@ export async function runJobsInParallel(
   onStep?: (jobIndex: number, step: number) => void,
 ): Promise<RunResult[]> {
   const results = new Array<RunResult | undefined>(jobs.length);
-  const workerPath = fileURLToPath(new URL('./parallel-worker.ts', import.meta.url));
+  // The TypeScript source under tsx; the bundled worker beside the bundle in a packed copy
+  // (scripts/device-pack.sh).
+  const source = fileURLToPath(new URL('./parallel-worker.ts', import.meta.url));
+  const workerPath = existsSync(source)
+    ? source
+    : fileURLToPath(new URL('./parallel-worker.mjs', import.meta.url));
   const queue = bundleJobs(jobs);
   const count = Math.max(1, Math.min(processes, queue.length));
   await Promise.all(
