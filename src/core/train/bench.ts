@@ -51,6 +51,9 @@ export function benchConfig(size: ModelSize = 'medium', task = 'meadow'): Experi
   return experimentCoreSchema.parse({
     task,
     model: { size },
+    // Timing needs the model's shapes, not its weights: a fresh policy, as every earlier figure used,
+    // which also runs where no model zoo is reachable (the browser benchmark's worker).
+    base: 'scratch',
     warmStart: { steps: 0 },
     method: { method: 'focal' },
   });
