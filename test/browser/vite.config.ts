@@ -11,6 +11,8 @@ export const TEST_DIST = fileURLToPath(
 
 export default defineConfig({
   root: fileURLToPath(new URL('./page', import.meta.url)),
+  // The app's static files, the model zoo among them: runs start from its checkpoints by default.
+  publicDir: fileURLToPath(new URL('../../public', import.meta.url)),
   worker: WORKER_OPTIONS,
   optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
   build: {
