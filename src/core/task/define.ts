@@ -1,9 +1,16 @@
 /**
  * Turns a task written as data into a `Task`: the vocabulary is every word the task can use, in a
  * fixed order (grammar, topics, lexicon, default rubric), and sentences come from the grammar.
+ *
+ * The grammar draws a held-out topic word only as `$topic` of its own prompt, never from a word
+ * class or as a rhyme. Otherwise RL on the training prompts meets the held-out words only as wrong
+ * subjects (a rollout about "beet" under the prompt "pear" fails `topic`), pushes them down, and a
+ * policy large enough to learn "copy these eight words, avoid those four" gets worse on held-out
+ * prompts the longer it trains (docs/benchmarks.md, "Reachability"). The lexicon keeps its full
+ * word classes: rubric criteria still count a held-out word as a member of its class.
  */
 import type { Rng } from '../random/rng';
-import { generate, maxSentenceLength, terminalsOf } from './grammar';
+import { RHYME, generate, maxSentenceLength, terminalsOf, usesSymbol, type GrammarWords } from './grammar';
 import type { Task, TaskSpec } from './types';
 
 function rubricWords(spec: TaskSpec): string[] {
@@ -14,6 +21,33 @@ function rubricWords(spec: TaskSpec): string[] {
       words.push(...p.words);
   }
   return words;
+}
+
+/** The words the task's grammar draws from: word classes and rhymes without the held-out topics. */
+function grammarWordsOf(spec: TaskSpec): GrammarWords {
+  const { wordClasses, rhymes } = spec.lexicon;
+  const heldOut = new Set(spec.topics.heldOut);
+  const classes = Object.fromEntries(
+    Object.entries(wordClasses).map(([name, members]) => {
+      const drawn = members.filter((w) => !heldOut.has(w));
+      if (drawn.length === 0)
+        throw new Error(`task ${spec.id}: word class "${name}" holds only held-out topics`);
+      return [name, drawn];
+    }),
+  );
+  const rhymesOf = new Map<string, string[]>();
+  for (const topic of [...spec.topics.train, ...spec.topics.heldOut]) {
+    const rhymeClass = rhymes[topic];
+    const partners = Object.keys(rhymes).filter(
+      (w) => rhymeClass !== undefined && rhymes[w] === rhymeClass && w !== topic && !heldOut.has(w),
+    );
+    rhymesOf.set(topic, partners);
+  }
+  if (usesSymbol(spec.grammar, RHYME))
+    for (const [topic, partners] of rhymesOf)
+      if (partners.length === 0)
+        throw new Error(`task ${spec.id}: its grammar uses ${RHYME} but no word rhymes with the topic "${topic}"`);
+  return { classes, rhymesOf: (topic) => rhymesOf.get(topic) ?? [] };
 }
 
 export function defineTask(spec: TaskSpec): Task {
@@ -33,10 +67,12 @@ export function defineTask(spec: TaskSpec): Task {
       ...rubricWords(spec),
     ]),
   ];
+  const grammarWords = grammarWordsOf(spec);
   return {
     ...spec,
     vocabulary,
-    generateSentence: (rng: Rng, topic: string) => generate(spec.grammar, wordClasses, rng, topic),
+    grammarWords,
+    generateSentence: (rng: Rng, topic: string) => generate(spec.grammar, grammarWords, rng, topic),
   };
 }
 

@@ -4,6 +4,7 @@
  * - `UPPER` names another rule;
  * - `@class` is a uniformly drawn word of that lexicon word class;
  * - `$topic` is the prompt's topic word;
+ * - `$rhyme` is a uniformly drawn word that rhymes with the topic (the topic itself excluded);
  * - anything else is a literal word. An empty alternative `''` produces nothing.
  * Grammars must not recurse, so that every sentence has a bounded length (see `maxSentenceLength`).
  */
@@ -18,18 +19,39 @@ export interface Grammar {
 
 type WordClasses = Readonly<Record<string, readonly string[]>>;
 
-const TOPIC = '$topic';
+/** What a grammar's word symbols draw from when it generates (see `defineTask` for a task's). */
+export interface GrammarWords {
+  /** `@class` draws uniformly from `classes[class]`. */
+  classes: WordClasses;
+  /** `$rhyme` draws uniformly from `rhymesOf(topic)`. */
+  rhymesOf(topic: string): readonly string[];
+}
 
-function isRule(symbol: string): boolean {
+export const TOPIC = '$topic';
+export const RHYME = '$rhyme';
+
+/** True for the symbols that stand for the prompt's topic or a word derived from it. */
+export function isTopicSymbol(symbol: string): boolean {
+  return symbol === TOPIC || symbol === RHYME;
+}
+
+/** The words `$rhyme` may draw for `topic`; throws when there are none. */
+export function rhymesFor(words: GrammarWords, topic: string): readonly string[] {
+  const rhymes = words.rhymesOf(topic);
+  if (rhymes.length === 0) throw new Error(`grammar: no word rhymes with the topic "${topic}"`);
+  return rhymes;
+}
+
+export function isRule(symbol: string): boolean {
   return /^[A-Z][A-Z0-9_]*$/.test(symbol);
 }
 
-function symbolsOf(alternative: Alternative): string[] {
+export function symbolsOf(alternative: Alternative): string[] {
   const text = typeof alternative === 'string' ? alternative : alternative[0];
   return text.split(/\s+/).filter((s) => s.length > 0);
 }
 
-function weightOf(alternative: Alternative): number {
+export function weightOf(alternative: Alternative): number {
   return typeof alternative === 'string' ? 1 : alternative[1];
 }
 
@@ -57,11 +79,12 @@ function pickAlternative(alternatives: readonly Alternative[], rng: Rng): Altern
 }
 
 /** One sentence of the grammar for `topic`, as words. */
-export function generate(grammar: Grammar, wordClasses: WordClasses, rng: Rng, topic: string): string[] {
+export function generate(grammar: Grammar, words: GrammarWords, rng: Rng, topic: string): string[] {
   const out: string[] = [];
   const expand = (symbol: string): void => {
     if (symbol === TOPIC) out.push(topic);
-    else if (symbol.startsWith('@')) out.push(rng.pick(classOf(wordClasses, symbol)));
+    else if (symbol === RHYME) out.push(rng.pick(rhymesFor(words, topic)));
+    else if (symbol.startsWith('@')) out.push(rng.pick(classOf(words.classes, symbol)));
     else if (isRule(symbol))
       for (const s of symbolsOf(pickAlternative(alternativesOf(grammar, symbol), rng))) expand(s);
     else out.push(symbol);
@@ -70,12 +93,12 @@ export function generate(grammar: Grammar, wordClasses: WordClasses, rng: Rng, t
   return out;
 }
 
-/** Every word the grammar can produce (topics aside), in first-seen order. */
+/** Every word the grammar can produce (topics and rhymes aside), in first-seen order. */
 export function terminalsOf(grammar: Grammar, wordClasses: WordClasses): string[] {
   const words = new Set<string>();
   const seen = new Set<string>();
   const visit = (symbol: string): void => {
-    if (symbol === TOPIC) return;
+    if (isTopicSymbol(symbol)) return;
     if (symbol.startsWith('@')) for (const w of classOf(wordClasses, symbol)) words.add(w);
     else if (isRule(symbol)) {
       if (seen.has(symbol)) return;
@@ -85,6 +108,13 @@ export function terminalsOf(grammar: Grammar, wordClasses: WordClasses): string[
   };
   visit(grammar.start);
   return [...words];
+}
+
+/** Does the grammar use `symbol` anywhere (for example `$rhyme`)? */
+export function usesSymbol(grammar: Grammar, symbol: string): boolean {
+  return Object.values(grammar.rules).some((alternatives) =>
+    alternatives.some((a) => symbolsOf(a).includes(symbol)),
+  );
 }
 
 /** The longest sentence the grammar can produce, in words; throws on recursion. */

@@ -5,7 +5,7 @@
 import type { Rng } from '../random/rng';
 import type { RubricInput } from '../rubric/schema';
 import type { Lexicon } from '../rubric/types';
-import type { Grammar } from './grammar';
+import type { Grammar, GrammarWords } from './grammar';
 
 export interface Task {
   /** Stable identifier used in experiment files and links, e.g. `meadow`. */
@@ -26,9 +26,11 @@ export interface Task {
   defaultRubric: RubricInput;
   /** The grammar behind `generateSentence`, as data (for display and for tests). */
   grammar: Grammar;
+  /** What the grammar draws words from (the lexicon's classes and rhymes, held-out topics left out). */
+  grammarWords: GrammarWords;
   /** One sentence of the language about `topic` (the warm-start distribution). */
   generateSentence(rng: Rng, topic: string): string[];
 }
 
 /** What a task file writes; `defineTask` derives the vocabulary and the sentence generator. */
-export type TaskSpec = Omit<Task, 'vocabulary' | 'generateSentence'>;
+export type TaskSpec = Omit<Task, 'vocabulary' | 'grammarWords' | 'generateSentence'>;

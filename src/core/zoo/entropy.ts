@@ -7,37 +7,31 @@
  * the warm-start loss averages over.
  */
 import type { Rng } from '../random/rng';
-import type { Alternative, Grammar } from '../task/grammar';
+import { RHYME, TOPIC, isRule, symbolsOf, weightOf, type Grammar, type GrammarWords } from '../task/grammar';
 import type { Task } from '../task/types';
 
-type WordClasses = Readonly<Record<string, readonly string[]>>;
-
-function symbolsOf(alternative: Alternative): string[] {
-  const text = typeof alternative === 'string' ? alternative : alternative[0];
-  return text.split(/\s+/).filter((s) => s.length > 0);
+/** Probability that a uniform draw from `members` is `word`. */
+function drawProbability(members: readonly string[], word: string): number {
+  let hits = 0;
+  for (const w of members) if (w === word) hits++;
+  return members.length ? hits / members.length : 0;
 }
-
-const weightOf = (alternative: Alternative): number => (typeof alternative === 'string' ? 1 : alternative[1]);
 
 /** P(the grammar generates exactly `words` for `topic`), summed over derivations. */
 export function sentenceProbability(
   grammar: Grammar,
-  wordClasses: WordClasses,
+  grammarWords: GrammarWords,
   words: readonly string[],
   topic: string,
 ): number {
   const memo = new Map<string, number>();
   // inside(symbol, i, j): probability that `symbol` expands to words[i..j).
   const inside = (symbol: string, i: number, j: number): number => {
-    if (symbol === '$topic') return j === i + 1 && words[i] === topic ? 1 : 0;
-    if (symbol.startsWith('@')) {
-      if (j !== i + 1) return 0;
-      const members = wordClasses[symbol.slice(1)] ?? [];
-      let hits = 0;
-      for (const w of members) if (w === words[i]) hits++;
-      return members.length ? hits / members.length : 0;
-    }
-    if (!/^[A-Z][A-Z0-9_]*$/.test(symbol)) return j === i + 1 && words[i] === symbol ? 1 : 0;
+    if (symbol === TOPIC) return j === i + 1 && words[i] === topic ? 1 : 0;
+    if (symbol === RHYME) return j === i + 1 ? drawProbability(grammarWords.rhymesOf(topic), words[i]) : 0;
+    if (symbol.startsWith('@'))
+      return j === i + 1 ? drawProbability(grammarWords.classes[symbol.slice(1)] ?? [], words[i]) : 0;
+    if (!isRule(symbol)) return j === i + 1 && words[i] === symbol ? 1 : 0;
     const key = `${symbol} ${i} ${j}`;
     const known = memo.get(key);
     if (known !== undefined) return known;
@@ -78,14 +72,13 @@ export function grammarEntropy(
   rng: Rng,
   count: number,
 ): EntropyEstimate {
-  const { grammar } = task;
-  const classes = task.lexicon.wordClasses;
+  const { grammar, grammarWords } = task;
   const nll: number[] = [];
   const tokens: number[] = [];
   for (let n = 0; n < count; n++) {
     const topic = rng.pick(topics);
     const words = task.generateSentence(rng, topic);
-    const p = sentenceProbability(grammar, classes, words, topic);
+    const p = sentenceProbability(grammar, grammarWords, words, topic);
     if (!(p > 0))
       throw new Error(`grammarEntropy: task ${task.id} sentence "${words.join(' ')}" has P = ${p}`);
     nll.push(-Math.log(p));

@@ -102,7 +102,7 @@ export function heldOutSet(task: Task, rng: Rng, count: number): HeldOutSet {
   for (let r = 0; r < count; r++) {
     const topic = rng.pick(task.topics.heldOut);
     const words = task.generateSentence(rng, topic);
-    grammarNll -= Math.log(sentenceProbability(task.grammar, task.lexicon.wordClasses, words, topic));
+    grammarNll -= Math.log(sentenceProbability(task.grammar, task.grammarWords, words, topic));
     tokens += words.length + 1;
     rows.set(encodePrompt(task, topic), r * T);
     words.forEach((w, i) => (rows[r * T + PROMPT_LENGTH + i] = tokenOf(task, w)));

@@ -87,6 +87,21 @@ describe.each(TASKS.map((t) => [t.id, t] as const))('task %s', (_id, task) => {
     }
   });
 
+  it('uses a held-out topic word only as the topic of its own prompt', () => {
+    // Held-out words met as wrong subjects under training prompts are what RL learns to avoid.
+    const heldOut = new Set(task.topics.heldOut);
+    const rng = new Rng(11, 'held-out words');
+    for (let i = 0; i < 2000; i++) {
+      const topic = rng.pick([...task.topics.train, ...task.topics.heldOut]);
+      for (const w of task.generateSentence(rng, topic))
+        if (heldOut.has(w)) expect(w, `a sentence about "${topic}"`).toBe(topic);
+    }
+    // The grammar draws from the lexicon's classes less the held-out words; the lexicon, which
+    // rubric criteria read, keeps them.
+    for (const [name, members] of Object.entries(task.lexicon.wordClasses))
+      expect(task.grammarWords.classes[name]).toEqual(members.filter((w) => !heldOut.has(w)));
+  });
+
   it('generates sentences that fit maxNew and mention the topic sometimes', () => {
     expect(maxSentenceLength(task.grammar)).toBeLessThanOrEqual(task.maxNew - 1);
     const rng = new Rng(9, 'sentences');

@@ -55,16 +55,23 @@ describe('sentence probability', () => {
       X: ['runs', ['', 1]],
     },
   };
-  const classes = { noun: ['fox', 'owl'] };
+  const words = { classes: { noun: ['fox', 'owl'] }, rhymesOf: (t: string) => (t === 'fox' ? ['box', 'ox'] : []) };
 
   it('sums over every derivation of the same words', () => {
     // "the fox runs" for topic fox: 3/4 * 1/2 (topic, then runs) + 1/4 * 1/2 * 1/2 (noun fox, runs).
-    expect(sentenceProbability(grammar, classes, ['the', 'fox', 'runs'], 'fox')).toBeCloseTo(
+    expect(sentenceProbability(grammar, words, ['the', 'fox', 'runs'], 'fox')).toBeCloseTo(
       3 / 8 + 1 / 16,
       12,
     );
     // For topic owl, "the fox" comes only from the noun class, with an empty X.
-    expect(sentenceProbability(grammar, classes, ['the', 'fox'], 'owl')).toBeCloseTo(1 / 16, 12);
-    expect(sentenceProbability(grammar, classes, ['a', 'fox'], 'owl')).toBe(0);
+    expect(sentenceProbability(grammar, words, ['the', 'fox'], 'owl')).toBeCloseTo(1 / 16, 12);
+    expect(sentenceProbability(grammar, words, ['a', 'fox'], 'owl')).toBe(0);
+  });
+
+  it('gives $rhyme a uniform draw over the topic\'s rhymes', () => {
+    const rhyming: Grammar = { start: 'S', rules: { S: [['the $topic sees the $rhyme', 1], ['the @noun', 3]] } };
+    // 1/4 * 1/2: the first alternative, then "box" of the topic fox's two rhymes.
+    expect(sentenceProbability(rhyming, words, ['the', 'fox', 'sees', 'the', 'box'], 'fox')).toBeCloseTo(1 / 8, 12);
+    expect(sentenceProbability(rhyming, words, ['the', 'fox', 'sees', 'the', 'fox'], 'fox')).toBe(0);
   });
 });

@@ -23,7 +23,7 @@ export const meadow = defineTask({
   summary: 'Nature sentences about a topic word; mentioning the topic is easy, ending on a rhyme is hard.',
   imbalance:
     'Mentioning the topic starts near 60% and saturates within a few steps, while the rhyme starts ' +
-    'near 5%. Under a static sum the easy criteria carry most of the early within-group variance and ' +
+    'near 10%. Under a static sum the easy criteria carry most of the early within-group variance and ' +
     'set the direction of the updates; the rare rhyme successes are diluted by them, and the fixed ' +
     'weights never shift effort toward the lagging criterion.',
   topics: {
@@ -50,7 +50,7 @@ export const meadow = defineTask({
       S: [
         ['SUBJ VP', 1],
         ['SUBJ VP PP', 3],
-        ['SUBJ @transitive NP', 2],
+        ['SUBJ @transitive END', 2],
         ['SUBJ VP @adverb', 1],
       ],
       SUBJ: [
@@ -59,8 +59,12 @@ export const meadow = defineTask({
         ['NP', 3],
       ],
       NP: ['the @noun', 'the @adjective @noun', 'a @adjective @noun'],
+      // The sentence's last noun: now and then a rhyme of the topic, so that the base policy knows
+      // every topic's rhymes (held-out ones included) and RL has a rare behaviour to amplify; with
+      // only chance rhymes the held-out topics' rhymes were unlearnable from the training prompts.
+      END: ['the @noun', 'the @adjective @noun', 'a @adjective @noun', ['the $rhyme', 0.3]],
       VP: ['@verb'],
-      PP: ['@preposition NP'],
+      PP: ['@preposition END'],
     },
   },
   defaultRubric: {
