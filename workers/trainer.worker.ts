@@ -7,7 +7,7 @@ import { createTrainer } from '../src/core/train/trainer';
 import type { Checkpoint, LiveEdit } from '../src/core/train/types';
 import { setZooSource } from '../src/core/zoo/source';
 import { warmStartStore } from './warm-start-store';
-import { fetchZooSource } from './zoo-fetch';
+import { fetchZooSource } from '../src/client/zoo-fetch';
 import { selectBackend, watchDeviceLoss } from './backend';
 import {
   DEFAULT_LOOP_OPTIONS,
@@ -21,7 +21,8 @@ import { RunLoop } from './run-loop';
 /** Warm-start progress is reported at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 
-setZooSource(fetchZooSource());
+// public/ sits at the site root, one level above this script's folder (workers/ in dev, assets/ built).
+setZooSource(fetchZooSource(new URL('../', import.meta.url)));
 
 let loop: Promise<RunLoop> | null = null;
 let sink: RunSink | null = null;

@@ -137,7 +137,8 @@ export async function run(argv: string[]): Promise<number> {
   const results = inNode
     ? await benchNode(backends, sizes, steps ?? 8, warmup ?? 2, values.profile === true, tfFlags)
     : [];
-  if (results.length === 0 && inNode) return 2;
+  // A flag is known only once its backend has registered it, so a wrong name is found here.
+  if (typeof results === 'string') return fail(results);
   const report = browser ? await import('./bench-browser') : null;
   const problems = browser && report ? report.browserProblems(browser) : [];
   for (const p of problems) console.error(`problem: ${p}`);
@@ -160,15 +161,12 @@ async function benchNode(
   warmup: number,
   profile: boolean,
   tfFlags: readonly TfFlag[],
-): Promise<StepBenchResult[]> {
+): Promise<StepBenchResult[] | string> {
   const results: StepBenchResult[] = [];
   for (const backend of backends) {
     await useBackend(backend);
     const unknown = tfFlags.find(([name]) => !isRegistered(name));
-    if (unknown) {
-      console.error(`--tf-flags: ${unknown[0]} is not a TensorFlow.js flag of the ${backend} backend`);
-      return [];
-    }
+    if (unknown) return `--tf-flags: ${unknown[0]} is not a TensorFlow.js flag of the ${backend} backend`;
     for (const [name, value] of tfFlags) tf.env().set(name, value);
     if (tfFlags.length)
       console.error(`TensorFlow.js flags on ${backend}: ${tfFlags.map((f) => f.join('=')).join(', ')}`);

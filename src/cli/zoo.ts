@@ -38,6 +38,16 @@ Options:
 
 const fail = (message: string): number => usageError(message, 'zoo');
 
+/** The manifest in `dir`, or null when there is none yet. */
+async function readManifest(dir: string): Promise<ZooManifest | null> {
+  try {
+    return parseZooManifest(JSON.parse(await readFile(join(dir, ZOO_MANIFEST), 'utf8')));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
 /** Read-modify-write of the manifest under a lock file, so parallel processes keep each other's entries. */
 async function addEntry(dir: string, seed: number, entry: ZooEntry): Promise<void> {
   const lock = join(dir, `${ZOO_MANIFEST}.lock`);
@@ -51,19 +61,13 @@ async function addEntry(dir: string, seed: number, entry: ZooEntry): Promise<voi
   }
   try {
     const path = join(dir, ZOO_MANIFEST);
-    let manifest: ZooManifest;
-    try {
-      manifest = parseZooManifest(JSON.parse(await readFile(path, 'utf8')));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      manifest = {
-        version: ZOO_MANIFEST_VERSION,
-        format: 'float16-le',
-        seed,
-        target: ZOO_TARGET,
-        entries: [],
-      };
-    }
+    const manifest: ZooManifest = (await readManifest(dir)) ?? {
+      version: ZOO_MANIFEST_VERSION,
+      format: 'float16-le',
+      seed,
+      target: ZOO_TARGET,
+      entries: [],
+    };
     if (manifest.seed !== seed)
       throw new Error(`${path} was trained with seed ${manifest.seed}, not ${seed}`);
     manifest.target = ZOO_TARGET;
@@ -80,13 +84,8 @@ async function addEntry(dir: string, seed: number, entry: ZooEntry): Promise<voi
 
 /** The smallest held-out gap among the task's shipped smaller sizes (Infinity when there is none). */
 async function smallerSizesGap(dir: string, task: string, size: ModelSize): Promise<number> {
-  let manifest: ZooManifest;
-  try {
-    manifest = parseZooManifest(JSON.parse(await readFile(join(dir, ZOO_MANIFEST), 'utf8')));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Infinity;
-    throw error;
-  }
+  const manifest = await readManifest(dir);
+  if (!manifest) return Infinity;
   const smaller = MODEL_SIZES.slice(0, MODEL_SIZES.indexOf(size));
   return Math.min(
     Infinity,
@@ -153,7 +152,12 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof maxSteps === 'string') return fail(maxSteps);
   const dir = values.dir ?? join('public', 'zoo');
   if (values.report) {
-    console.log(reportTable(parseZooManifest(JSON.parse(await readFile(join(dir, ZOO_MANIFEST), 'utf8')))));
+    const manifest = await readManifest(dir);
+    if (!manifest) {
+      console.error(`zoo: no ${join(dir, ZOO_MANIFEST)} to report (train the zoo first)`);
+      return 1;
+    }
+    console.log(reportTable(manifest));
     return 0;
   }
   await mkdir(dir, { recursive: true });

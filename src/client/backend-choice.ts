@@ -7,6 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import type { ExperimentCore, ModelSize } from '../core/experiment/schema';
+import { timingConfig } from '../core/experiment/timing';
 import type { GpuInfo, ProbeMeasure, ProbeService } from '../../workers/protocol';
 import { version } from '../../package.json';
 
@@ -114,12 +115,7 @@ export async function measureBackends(
   factory: ProbeFactory = probeWorker,
 ): Promise<BackendChoiceResult> {
   const start = performance.now();
-  // Timing needs the model's shapes, not its weights: a fresh policy, no checkpoint, no warm start.
-  const probeConfig: ExperimentCore = {
-    ...config,
-    base: 'scratch',
-    warmStart: { ...config.warmStart, steps: 0 },
-  };
+  const probeConfig = timingConfig(config);
   const gpus = await (async () => {
     const { service, terminate } = factory();
     try {

@@ -58,7 +58,7 @@ test('the page measures auto and fetches the base before Run, and Run uses both'
     if (w.url().includes('probe.worker')) probes.push(w.url());
   });
   await page.goto(APP + hashFor(await encodeExperiment(tinyExperiment({ name: 'Ahead', backend: 'auto' }))));
-  // Nobody presses Run: the page measures while the setup is read (src/app/state/prepare.ts).
+  // Nobody presses Run: the page measures while the setup is read (src/app/state/prepare.svelte.ts).
   const choice = page.locator('header .backend-choice');
   await expect(choice).toContainText('auto chose', { timeout: 60_000 });
   const cached = await page.evaluate(async () =>

@@ -22,3 +22,8 @@ export class ProblemIndex {
 }
 
 export const NO_PROBLEMS = new ProblemIndex([]);
+
+/** Problems as the lines of a message: `path: message`, or the message alone at the root. */
+export function problemLines(problems: readonly Problem[]): string[] {
+  return problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+}

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { experimentCoreSchema, type ExperimentCore, type ModelSize } from '../experiment/schema';
+import { timingConfig } from '../experiment/timing';
 import { installKernelCounter, type KernelTally } from '../policy/kernel-count';
 import { resetTransferStats, transferStats } from '../policy/transfer';
 import { createTrainer } from './trainer';
@@ -48,15 +49,7 @@ const median = (xs: readonly number[]): number => {
 
 /** The default preset: a medium policy on `meadow` with the default group and batch sizes. */
 export function benchConfig(size: ModelSize = 'medium', task = 'meadow'): ExperimentCore {
-  return experimentCoreSchema.parse({
-    task,
-    model: { size },
-    // Timing needs the model's shapes, not its weights: a fresh policy, as every earlier figure used,
-    // which also runs where no model zoo is reachable (the browser benchmark's worker).
-    base: 'scratch',
-    warmStart: { steps: 0 },
-    method: { method: 'focal' },
-  });
+  return timingConfig(experimentCoreSchema.parse({ task, model: { size }, method: { method: 'focal' } }));
 }
 
 export async function benchSteps(

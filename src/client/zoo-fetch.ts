@@ -9,7 +9,7 @@ import {
   parseZooManifest,
   type ZooManifest,
   type ZooSource,
-} from '../src/core/zoo/manifest';
+} from '../core/zoo/manifest';
 
 const CACHE = 'focal-lab-zoo';
 
@@ -19,10 +19,13 @@ async function fetchOk(url: URL): Promise<Response> {
   return response;
 }
 
-export function fetchZooSource(): ZooSource {
-  // public/zoo sits at the site root, one level above the worker's folder (workers/ in dev, assets/ built).
-  const relative = `../${ZOO_DIR}/`;
-  const base = new URL(relative, import.meta.url);
+/**
+ * The zoo at `siteRoot` (where public/ is served). The caller says where that is: the page knows
+ * it as its document's base, a worker as the folder above its own script (workers/ in dev, assets/
+ * built), and this module, bundled into both, could not tell from its own URL.
+ */
+export function fetchZooSource(siteRoot: URL): ZooSource {
+  const base = new URL(`${ZOO_DIR}/`, siteRoot);
   let manifest: Promise<ZooManifest> | null = null;
   return {
     manifest() {
