@@ -6,8 +6,9 @@
  *      estimate of KL(grammar || policy) per token) is at most `maxGap` nats, and
  *   2. each default criterion's rate in its own samples on held-out prompts (step 0 of RL) is
  *      within `rateTolerance` of the rate on grammar sentences about those prompts.
- * The learning rate halves when the gap stops improving (reduce on plateau), so no size depends on
- * a step count tuned in advance.
+ * The learning rate halves when the gap has not improved for `PATIENCE` checks in a row (reduce on
+ * plateau), so no size depends on a step count tuned in advance. One check is 2,048 sentences, noisy
+ * enough that halving on a single stale check drove the rate to its floor long before the target.
  */
 import { createAdam, disposeAdam } from '../policy/adam';
 import {
@@ -53,10 +54,14 @@ export interface SizeSchedule {
 
 /** Per size: larger policies take a smaller learning rate (the fixed 0.01 made them start worse). */
 export const ZOO_SCHEDULES: Readonly<Record<PolicySize, SizeSchedule>> = {
-  small: { lr: 0.01, batchSize: 32, checkEvery: 150, maxSteps: 2100 },
-  medium: { lr: 0.005, batchSize: 32, checkEvery: 150, maxSteps: 3000 },
-  large: { lr: 0.003, batchSize: 32, checkEvery: 150, maxSteps: 4500 },
+  small: { lr: 0.01, batchSize: 32, checkEvery: 150, maxSteps: 4500 },
+  medium: { lr: 0.005, batchSize: 32, checkEvery: 150, maxSteps: 4500 },
+  large: { lr: 0.003, batchSize: 32, checkEvery: 150, maxSteps: 9000 },
 };
+
+/** Checks without an improvement of at least `MIN_GAIN` nats before the learning rate halves. */
+export const PATIENCE = 2;
+const MIN_GAIN = 0.002;
 
 /** Sizes of the held-out checks. */
 export const ZOO_EVAL = { sentences: 2048, samplesPerTopic: 512, corpusSentences: 20000 } as const;
@@ -162,6 +167,7 @@ export async function trainBase(
   let lr = schedule.lr;
   let steps = 0;
   let best = Infinity;
+  let stale = 0;
   let loss = NaN;
   let step0: Rates | null = null;
   const lossCurve: ZooFigures['lossCurve'] = [];
@@ -191,7 +197,11 @@ export async function trainBase(
         opts.onCheck?.(`${task.id}/${size} step ${steps}: largest rate gap ${off.toFixed(3)}`);
         if (off <= target.rateTolerance) break;
       }
-      if (gap > best - 0.002) lr = Math.max(lr / 2, schedule.lr / 64);
+      stale = gap > best - MIN_GAIN ? stale + 1 : 0;
+      if (stale >= PATIENCE) {
+        lr = Math.max(lr / 2, schedule.lr / 64);
+        stale = 0;
+      }
       best = Math.min(best, gap);
     }
     step0 ??= await policyRates(policy, task, ZOO_EVAL.samplesPerTopic, stream(`step0:${steps}`));
