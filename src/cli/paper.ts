@@ -273,12 +273,16 @@ function describeSettings(experiment: Record<string, unknown>): string {
     sampling?: { groupSize?: number; promptsPerStep?: number };
     warmStart?: { steps?: number };
     eval?: { samples?: number };
+    optim?: { lr?: number; lrByWidth?: boolean };
   };
   const base =
     e.base === 'zoo'
       ? 'base `zoo` (the shipped checkpoint of each task and size, so seeds vary RL only)'
       : `base \`scratch\` (a ${e.warmStart?.steps ?? '?'}-step warm start per seed)`;
-  return `${base}, ${e.sampling?.promptsPerStep ?? '?'} prompts x ${e.sampling?.groupSize ?? '?'} rollouts per step, ${e.eval?.samples ?? '?'} samples per held-out prompt in the final evaluation`;
+  const lr = e.optim?.lrByWidth
+    ? `RL learning rate ${e.optim.lr ?? 0.002} at small, scaled by width (1/2 at medium, 1/3 at large)`
+    : `RL learning rate ${e.optim?.lr ?? 0.002} at every size`;
+  return `${base}, ${e.sampling?.promptsPerStep ?? '?'} prompts x ${e.sampling?.groupSize ?? '?'} rollouts per step, ${lr}, ${e.eval?.samples ?? '?'} samples per held-out prompt in the final evaluation`;
 }
 
 function renderResults(run: {

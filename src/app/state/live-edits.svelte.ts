@@ -5,6 +5,7 @@
 import type { RunView } from '../../client/types';
 import type { LiveEdit } from '../../core/train/types';
 import { describeProblems } from '../../core/validation';
+import { rlLearningRate } from '../../core/experiment/learning-rate';
 import type { ExperimentDraft } from './experiment.svelte';
 import type { RunsState } from './runs.svelte';
 
@@ -43,7 +44,8 @@ export class LiveEdits {
       return;
     }
     // The whole rubric: weights, switches, judges, parameters, and added or removed criteria.
-    const edit: LiveEdit = { lr: valid.optim.lr };
+    // The rate the run steps with: scaled to the run's own model width when the setup says so.
+    const edit: LiveEdit = { lr: rlLearningRate(valid.optim, target.spec.config.model.size) };
     if (valid.rubric) edit.rubric = valid.rubric;
     if (valid.method.method === target.spec.config.method.method) edit.method = valid.method;
     const key = JSON.stringify(edit);

@@ -39,6 +39,8 @@ const seed = z
 export const optimSchema = z.strictObject({
   /** Adam learning rate of the RL phase. */
   lr: z.number().positive().max(1).default(0.002),
+  /** `lr` is the small policy's; wider policies take lr x 32 / width (learning-rate.ts). */
+  lrByWidth: z.boolean().default(false),
   /** Passes over the same rollouts per step (1 = REINFORCE with the group baseline). */
   mu: z.number().int().min(1).max(8).default(2),
   epsClip: z.number().positive().max(1).default(0.2),

@@ -6,6 +6,7 @@
  */
 import type { ExperimentCore } from '../experiment/schema';
 import { rubricOf } from '../experiment/resolve';
+import { rlLearningRate } from '../experiment/learning-rate';
 import { getTask } from '../task';
 import type { Task } from '../task/types';
 import { PROMPT_LENGTH, buildCorpus, decodeRollout, encodePrompt, vocabularyOf } from '../task/tokenizer';
@@ -405,7 +406,8 @@ export async function createTrainer(
   }
   hooks.onWarmStart?.(1);
   const reference = clonePolicy(policy);
-  const optimizer = createGrpoOptimizer(config.optim.lr);
+  const lr = rlLearningRate(config.optim, config.model.size);
+  const optimizer = createGrpoOptimizer(lr);
   const state: TrainerState = {
     step: 0,
     promptCursor: 0,
@@ -414,7 +416,7 @@ export async function createTrainer(
     rubric,
     positions: positionsAfter([], rubric),
     method: config.method,
-    lr: config.optim.lr,
+    lr,
   };
   return new Trainer(config, seed, task, policy, reference, optimizer, streams, state, hooks.faults);
 }

@@ -158,3 +158,23 @@ describe('trainer', () => {
     trainer.dispose();
   });
 });
+
+describe('trainer learning rate', () => {
+  it('steps a wider policy at the width-scaled rate when the setup asks for it', async () => {
+    const config = tiny({
+      model: { size: 'large' },
+      base: 'scratch',
+      warmStart: { steps: 0 },
+      optim: { lr: 0.003, lrByWidth: true },
+    });
+    const trainer = await createTrainer(config, 1);
+    try {
+      const { data } = await trainer.checkpoint();
+      const { state, optimizer } = data as { state: { lr: number }; optimizer: { lr: number } };
+      expect(state.lr).toBeCloseTo(0.001, 12);
+      expect(optimizer.lr).toBeCloseTo(0.001, 12);
+    } finally {
+      trainer.dispose();
+    }
+  });
+});

@@ -6,6 +6,7 @@
  * difference (docs/export.md).
  */
 import { coreOf, resolveVariants, rubricOf } from '../../experiment/resolve';
+import { rlLearningRate } from '../../experiment/learning-rate';
 import type { Experiment, ExperimentCore } from '../../experiment/schema';
 import { compileRubric } from '../../rubric/compile';
 import { getTask } from '../../task';
@@ -153,7 +154,7 @@ export function exportToTrl(experiment: Experiment, options: TrlExportOptions = 
       groupSize: core.sampling.groupSize,
       promptsPerStep: core.sampling.promptsPerStep,
       steps: core.steps,
-      lr: core.optim.lr,
+      lr: rlLearningRate(core.optim, core.model.size),
       mu: core.optim.mu,
       epsClip: core.optim.epsClip,
       betaKL: core.optim.betaKL,
