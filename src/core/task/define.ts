@@ -46,7 +46,9 @@ function grammarWordsOf(spec: TaskSpec): GrammarWords {
   if (usesSymbol(spec.grammar, RHYME))
     for (const [topic, partners] of rhymesOf)
       if (partners.length === 0)
-        throw new Error(`task ${spec.id}: its grammar uses ${RHYME} but no word rhymes with the topic "${topic}"`);
+        throw new Error(
+          `task ${spec.id}: its grammar uses ${RHYME} but no word rhymes with the topic "${topic}"`,
+        );
   return { classes, rhymesOf: (topic) => rhymesOf.get(topic) ?? [] };
 }
 

@@ -34,7 +34,7 @@ describe('grammar', () => {
       expect(s).toMatch(/^((the hare|a red (fox|owl)) )?(runs|sees( (the hare|a red (fox|owl)))?)$/);
   });
 
-  it('draws $rhyme from the topic\'s rhymes and never lists it as a terminal', () => {
+  it("draws $rhyme from the topic's rhymes and never lists it as a terminal", () => {
     const rhyming: Grammar = { start: 'S', rules: { S: ['the $topic sees the $rhyme'] } };
     const rng = new Rng(3, 'grammar');
     const ends = new Set<string>();

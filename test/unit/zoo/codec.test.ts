@@ -55,7 +55,10 @@ describe('sentence probability', () => {
       X: ['runs', ['', 1]],
     },
   };
-  const words = { classes: { noun: ['fox', 'owl'] }, rhymesOf: (t: string) => (t === 'fox' ? ['box', 'ox'] : []) };
+  const words = {
+    classes: { noun: ['fox', 'owl'] },
+    rhymesOf: (t: string) => (t === 'fox' ? ['box', 'ox'] : []),
+  };
 
   it('sums over every derivation of the same words', () => {
     // "the fox runs" for topic fox: 3/4 * 1/2 (topic, then runs) + 1/4 * 1/2 * 1/2 (noun fox, runs).
@@ -68,10 +71,21 @@ describe('sentence probability', () => {
     expect(sentenceProbability(grammar, words, ['a', 'fox'], 'owl')).toBe(0);
   });
 
-  it('gives $rhyme a uniform draw over the topic\'s rhymes', () => {
-    const rhyming: Grammar = { start: 'S', rules: { S: [['the $topic sees the $rhyme', 1], ['the @noun', 3]] } };
+  it("gives $rhyme a uniform draw over the topic's rhymes", () => {
+    const rhyming: Grammar = {
+      start: 'S',
+      rules: {
+        S: [
+          ['the $topic sees the $rhyme', 1],
+          ['the @noun', 3],
+        ],
+      },
+    };
     // 1/4 * 1/2: the first alternative, then "box" of the topic fox's two rhymes.
-    expect(sentenceProbability(rhyming, words, ['the', 'fox', 'sees', 'the', 'box'], 'fox')).toBeCloseTo(1 / 8, 12);
+    expect(sentenceProbability(rhyming, words, ['the', 'fox', 'sees', 'the', 'box'], 'fox')).toBeCloseTo(
+      1 / 8,
+      12,
+    );
     expect(sentenceProbability(rhyming, words, ['the', 'fox', 'sees', 'the', 'fox'], 'fox')).toBe(0);
   });
 });
