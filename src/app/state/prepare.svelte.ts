@@ -4,8 +4,7 @@
  * browser and app version; Run then waits for that same probe) and the zoo checkpoint it starts from
  * is fetched into the Cache Storage, where the run's worker finds it.
  */
-import type { ExperimentCore } from '../../core/experiment/schema';
-import type { BackendChoice } from '../../core/experiment/schema';
+import type { BackendChoice, ExperimentCore } from '../../core/experiment/schema';
 import { zooEntry, type ZooSource } from '../../core/zoo/manifest';
 import { fetchZooSource } from '../../client/zoo-fetch';
 import type { RunsState } from './runs.svelte';

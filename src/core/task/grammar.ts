@@ -31,7 +31,7 @@ export const TOPIC = '$topic';
 export const RHYME = '$rhyme';
 
 /** True for the symbols that stand for the prompt's topic or a word derived from it. */
-export function isTopicSymbol(symbol: string): boolean {
+function isTopicSymbol(symbol: string): boolean {
   return symbol === TOPIC || symbol === RHYME;
 }
 
