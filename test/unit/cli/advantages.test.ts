@@ -2,28 +2,11 @@
  * The `advantages` command end to end. Each spawn costs about a second, so there are three,
  * run concurrently: a valid request, an invalid file, and an unknown command.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeAdvantages, methodConfigSchema } from '../../../src/core/reward';
+import { lab, scratchDir } from '../lab-harness';
 
-const dir = mkdtempSync(join(tmpdir(), 'focal-lab-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const lab = (args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/main.ts', ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-
-const file = (name: string, data: unknown) => {
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(data));
-  return path;
-};
+const { file } = scratchDir('cli');
 
 const request = {
   scores: [

@@ -2,23 +2,14 @@
  * A share link reruns headless: `lab run` takes the app's whole URL where it takes a file, and
  * trains exactly the experiment the link carries (issue 10, item 6).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseExperiment } from '../../../src/core/experiment/resolve';
 import { encodeExperiment, hashFor } from '../../../src/core/share/codec';
+import { lab, scratchDir } from '../lab-harness';
 
-const dir = mkdtempSync(join(tmpdir(), 'focal-lab-link-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const lab = (args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/main.ts', ...args], { timeout: 240_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const { dir } = scratchDir('link');
 
 it('lab run takes a share link and trains the experiment it carries', async () => {
   const parsed = parseExperiment({

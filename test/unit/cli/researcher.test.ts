@@ -4,34 +4,16 @@
  * the worst criterion in the table, `run --steps 0`, `rates`, one label for a file without
  * variants, and compact or gzipped results files that `compare` reads back.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/random/rng';
 import { compileRubric, passes } from '../../../src/core/rubric';
 import { getTask } from '../../../src/core/task';
+import { lab, scratchDir } from '../lab-harness';
 
-const dir = mkdtempSync(join(tmpdir(), 'focal-lab-researcher-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const lab = (args: string[], env: Record<string, string> = {}) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'src/cli/main.ts', ...args],
-      { timeout: 240_000, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-
-const file = (name: string, data: unknown) => {
-  const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(data));
-  return path;
-};
+const { dir, file } = scratchDir('researcher');
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
 
@@ -101,7 +83,7 @@ describe('lab, as a researcher uses it', () => {
     });
     const out = join(dir, 'failing.json.gz');
     const result = await lab(['compare', experiment, '--jobs', '2', '--out', out, '--compact'], {
-      FOCAL_LAB_TEST_FAULTS: JSON.stringify({ broken: { nonFiniteAtStep: 2 } }),
+      env: { FOCAL_LAB_TEST_FAULTS: JSON.stringify({ broken: { nonFiniteAtStep: 2 } }) },
     });
     expect(result.code).toBe(1);
     const table = result.stdout;

@@ -2,28 +2,13 @@
  * The headless runner end to end: a tiny run writing results and CSV, a compare table, the
  * reduced paper grid, and the exit code 2 paths (bad file, missing file, unknown backend).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paperResultsSchema } from '../../../src/core/experiment/paper-results';
+import { lab, scratchDir } from '../lab-harness';
 
-const dir = mkdtempSync(join(tmpdir(), 'focal-lab-runner-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const lab = (args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/main.ts', ...args], { timeout: 240_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-
-const file = (name: string, data: unknown) => {
-  const path = join(dir, name);
-  writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
-  return path;
-};
+const { dir, file } = scratchDir('runner');
 
 const tiny = {
   version: 2,
@@ -122,6 +107,21 @@ describe('lab run / compare / paper', () => {
     expect(table).toMatch(/clear win|clear loss|undecided/);
     // Three processes of real training: on a shared machine under load this has taken over 60 s.
   }, 240_000);
+
+  it('reach trains the chosen criteria alone and refuses one the rubric lacks', async () => {
+    const base = file('reach.json', { ...tiny, variants: [] });
+    const common = ['reach', '--file', base, '--tasks', 'meadow', '--sizes', 'small', '--steps', '1'];
+    const [chosen, unknown] = await Promise.all([
+      lab([...common, '--criteria', 'rhyme,length', '--seeds', '1,2', '--jobs', '1']),
+      lab([...common, '--criteria', 'rhyme,nope']),
+    ]);
+    expect(chosen.code).toBe(0);
+    expect(chosen.stdout).toContain('4 runs');
+    const rows = chosen.stdout.split('\n').filter((line) => line.startsWith('| meadow |'));
+    expect(rows.map((row) => row.split('|')[2].trim())).toEqual(['length', 'rhyme']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--criteria: no criterion "nope" in the default rubric of meadow');
+  });
 
   it('exits with 2 on a bad file, a missing file and an unknown backend', async () => {
     const bad = file('bad.json', {

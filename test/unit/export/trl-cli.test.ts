@@ -4,26 +4,19 @@
  * downloads holds the same files byte for byte (read back with Python's zipfile, which checks
  * each CRC-32). Each spawn costs about a second, so they run concurrently.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportToTrl } from '../../../src/core/export/trl';
 import { zipFiles } from '../../../src/core/export/zip';
 import { parseExperiment } from '../../../src/core/experiment/resolve';
 import { encodeExperiment, hashFor } from '../../../src/core/share/codec';
+import { lab, scratchDir } from '../lab-harness';
 import { pythonProblem, SKIP_PYTHON } from './python';
 
-const dir = mkdtempSync(join(tmpdir(), 'focal-lab-export-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const lab = (args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/main.ts', ...args], { timeout: 120_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const scratch = scratchDir('export');
+const { dir } = scratch;
 
 function filesUnder(root: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -49,8 +42,7 @@ const input = {
 const parsed = parseExperiment(input);
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
 const experiment = parsed.value;
-const file = join(dir, 'weather.json');
-writeFileSync(file, JSON.stringify(input));
+const file = scratch.file('weather.json', input);
 
 describe('lab export --to trl', () => {
   const out = join(dir, 'out');

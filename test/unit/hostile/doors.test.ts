@@ -4,21 +4,17 @@
  * config can hold), and the command line (in process, and spawned for a few: exit code 2, no
  * stack trace, the problem on the last line). Each input gets the same first problem everywhere.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseImport } from '../../../src/app/model/saved-run';
 import { loadExperiment } from '../../../src/cli/experiment-file';
 import { dispatch } from '../../../src/cli/dispatch';
 import { TASK_IDS } from '../../../src/core/task';
 import { decodeExperiment, toBase64Url } from '../../../src/core/share/codec';
 import type { Parsed } from '../../../src/core/validation';
+import { lab, scratchDir } from '../lab-harness';
 import { HOSTILE, NOT_UTF8, type HostileCase } from './corpus';
 
-const dir = mkdtempSync(join(tmpdir(), 'focal-lab-hostile-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const scratch = scratchDir('hostile');
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -39,11 +35,7 @@ function asRunImport(json: string): string {
 const first = (parsed: Parsed<unknown>) => (parsed.ok ? 'accepted' : parsed.problems[0]);
 
 let files = 0;
-function fileWith(content: string | Uint8Array): string {
-  const path = join(dir, `case-${files++}.json`);
-  writeFileSync(path, content);
-  return path;
-}
+const fileWith = (content: string | Uint8Array): string => scratch.file(`case-${files++}.json`, content);
 
 const unknownTask: HostileCase = {
   name: 'unknown task',
@@ -121,13 +113,6 @@ describe('a special key never reaches a prototype', () => {
     expect(({} as Record<string, unknown>).steps).toBeUndefined();
   });
 });
-
-const lab = (args: string[]) =>
-  new Promise<{ code: number; stderr: string }>((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/main.ts', ...args], { timeout: 120_000 }, (error, _stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
-    );
-  });
 
 describe('the command line, spawned', () => {
   it('exits 2 without a stack trace, the problem on the last line (file and link)', async () => {
