@@ -8,7 +8,7 @@ import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
 import { resolveVariants, rubricOf } from '../core/experiment/resolve';
 import { summarise } from '../core/experiment/compare';
 import { methodConfigSchema } from '../core/reward/config';
-import { TASK_IDS } from '../core/task';
+import { TASK_IDS, getTask } from '../core/task';
 import type { RunJob } from '../core/train/run';
 import { parseCommand, parseListOr, usageError } from './args';
 import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';
@@ -23,6 +23,7 @@ Options:
   --file <path>          base experiment (public/experiments/paper.json)
   --tasks <list>         comma-separated task ids (default: all)
   --sizes <list>         comma-separated sizes (default: small,medium,large)
+  --criteria <list>      comma-separated criterion ids (default: every criterion of each rubric)
   --seeds <list>         comma-separated seeds (default: 1)
   --steps <N>            override the budget
   --threshold <x>        the score that counts as reached (0.8)
@@ -31,6 +32,17 @@ Options:
 
 const fail = (message: string): number => usageError(message, 'reach');
 
+/** The criterion ids to train, each one a criterion of some chosen task's default rubric. */
+function criteriaOf(tasks: readonly string[], value: string | undefined): Set<string> | string {
+  const known = new Set(tasks.flatMap((t) => getTask(t).defaultRubric.criteria.map((c) => c.id)));
+  if (value === undefined) return known;
+  const ids = value.split(',').map((id) => id.trim());
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    return `--criteria: no criterion "${unknown[0]}" in the default rubric of ${tasks.join(', ')} (known: ${[...known].join(', ')})`;
+  return new Set(ids);
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     argv,
@@ -38,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
       file: { type: 'string', default: 'public/experiments/paper.json' },
       tasks: { type: 'string' },
       sizes: { type: 'string' },
+      criteria: { type: 'string' },
       seeds: { type: 'string', default: '1' },
       steps: { type: 'string' },
       threshold: { type: 'string', default: '0.8' },
@@ -53,6 +66,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof tasks === 'string') return fail(tasks);
   const sizes = parseListOr('--sizes', values.sizes, MODEL_SIZES, MODEL_SIZES);
   if (typeof sizes === 'string') return fail(sizes);
+  const criteria = criteriaOf(tasks, values.criteria);
+  if (typeof criteria === 'string') return fail(criteria);
   const seeds = values.seeds.split(',').map(Number);
   if (seeds.some((s) => !Number.isInteger(s) || s < 0))
     return fail(`--seeds: expected integers, got "${values.seeds}"`);
@@ -68,13 +83,15 @@ export async function run(argv: string[]): Promise<number> {
   const loaded = await loadExperiment(values.file);
   if (!loaded.ok) return fail(loaded.message);
   const base = resolveVariants({ ...loaded.experiment, variants: [] })[0].config;
+  const chosen = (task: string) =>
+    rubricOf({ ...base, task, rubric: undefined }).criteria.filter((c) => criteria.has(c.id));
   const budget = steps ?? base.steps;
 
   const jobs: RunJob[] = [];
   for (const task of tasks)
     for (const size of sizes as ModelSize[]) {
       const rubric = rubricOf({ ...base, task, rubric: undefined });
-      for (const criterion of rubric.criteria)
+      for (const criterion of chosen(task))
         for (const seed of seeds)
           jobs.push({
             variant: `${task}/${size}/${criterion.id}`,
@@ -106,8 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   ];
   let unreachable = 0;
   for (const task of tasks) {
-    const ids = rubricOf({ ...base, task, rubric: undefined }).criteria.map((c) => c.id);
-    for (const id of ids) {
+    for (const { id } of chosen(task)) {
       const cells = sizes.map((size) => {
         const runs = results.filter((r) => r.variant === `${task}/${size}/${id}`);
         const k = runs[0]?.criterionIds.indexOf(id) ?? -1;
