@@ -87,6 +87,17 @@ describe.each(TASKS.map((t) => [t.id, t] as const))('task %s', (_id, task) => {
     }
   });
 
+  it('shares each held-out topic\'s rhyme class with a training topic where the rubric scores rhymes', () => {
+    // RL rewards rhymes on training prompts only; a class no training topic is in is never
+    // rewarded, and its held-out topics lose their rhymes under RL (docs/benchmarks.md, meadow).
+    const scoresRhymes = task.defaultRubric.criteria.some((c) => c.params.kind === 'rhyme');
+    if (!scoresRhymes) return;
+    const { rhymes } = task.lexicon;
+    const trained = new Set(task.topics.train.map((t) => rhymes[t]));
+    for (const topic of task.topics.heldOut)
+      expect(trained.has(rhymes[topic]), `a training topic rhyming with "${topic}"`).toBe(true);
+  });
+
   it('uses a held-out topic word only as the topic of its own prompt', () => {
     // Held-out words met as wrong subjects under training prompts are what RL learns to avoid.
     const heldOut = new Set(task.topics.heldOut);

@@ -23,12 +23,16 @@ export const meadow = defineTask({
   summary: 'Nature sentences about a topic word; mentioning the topic is easy, ending on a rhyme is hard.',
   imbalance:
     'Mentioning the topic starts near 60% and saturates within a few steps, while the rhyme starts ' +
-    'near 10%. Under a static sum the easy criteria carry most of the early within-group variance and ' +
+    'near 20%. Under a static sum the easy criteria carry most of the early within-group variance and ' +
     'set the direction of the updates; the rare rhyme successes are diluted by them, and the fixed ' +
     'weights never shift effort toward the lagging criterion.',
   topics: {
     train: ['fox', 'hill', 'lake', 'tree', 'frog', 'moon', 'rain', 'stone'],
-    heldOut: ['night', 'bell', 'log', 'sea'],
+    // Each held-out topic shares its rhyme class with one training topic (mill/hill, spoon/moon,
+    // log/frog, sea/tree), so that the rhyme words RL rewards on the training prompts are rhymes
+    // of the held-out topics too. Before, two held-out topics (night, bell) had classes no training
+    // topic was in, and they lost their rhymes under RL ("the night sees its own bone").
+    heldOut: ['mill', 'spoon', 'log', 'sea'],
   },
   lexicon: {
     wordClasses: {
@@ -59,10 +63,15 @@ export const meadow = defineTask({
         ['NP', 3],
       ],
       NP: ['the @noun', 'the @adjective @noun', 'a @adjective @noun'],
-      // The sentence's last noun: now and then a rhyme of the topic, so that the base policy knows
-      // every topic's rhymes (held-out ones included) and RL has a rare behaviour to amplify; with
-      // only chance rhymes the held-out topics' rhymes were unlearnable from the training prompts.
-      END: ['the @noun', 'the @adjective @noun', 'a @adjective @noun', ['the $rhyme', 0.3]],
+      // The sentence's last noun: one time in four a rhyme of the topic ("... near its own box").
+      // - It opens with words of its own ("its own"): choosing to rhyme is one decision that reads
+      //   the same under every prompt, so RL on the training topics raises it for the held-out
+      //   ones too. Behind a plain "the" (benchmark v3) it was a different word per topic.
+      // - It is common enough that a base policy within the zoo's loss target knows which words
+      //   rhyme with which topic: at weight 0.3 the whole mapping was worth about 0.03 nats per
+      //   token, the target's own margin, and the small policy shipped without it (docs/benchmarks.md,
+      //   "Reachability").
+      END: ['the @noun', 'the @adjective @noun', 'a @adjective @noun', 'its own $rhyme'],
       VP: ['@verb'],
       PP: ['@preposition END'],
     },
