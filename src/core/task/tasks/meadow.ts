@@ -24,8 +24,9 @@ export const meadow = defineTask({
   imbalance:
     'Mentioning the topic starts near 60% and saturates within a few steps, while the rhyme starts ' +
     'near 20%. Under a static sum the easy criteria carry most of the early within-group variance and ' +
-    'set the direction of the updates; the rare rhyme successes are diluted by them, and the fixed ' +
-    'weights never shift effort toward the lagging criterion.',
+    'set the direction of the first updates, and the fixed weights never shift effort toward the ' +
+    'lagging criterion. Every aggregation still learns the rhyme within about 100 steps (benchmark v3), ' +
+    'so the imbalance shows in the early curves rather than at the end.',
   topics: {
     train: ['fox', 'hill', 'lake', 'tree', 'frog', 'moon', 'rain', 'stone'],
     // Each held-out topic shares its rhyme class with one training topic (mill/hill, spoon/moon,
@@ -70,7 +71,7 @@ export const meadow = defineTask({
       // - It is common enough that a base policy within the zoo's loss target knows which words
       //   rhyme with which topic: at weight 0.3 the whole mapping was worth about 0.03 nats per
       //   token, the target's own margin, and the small policy shipped without it (docs/benchmarks.md,
-      //   "Reachability").
+      //   `meadow`).
       END: ['the @noun', 'the @adjective @noun', 'a @adjective @noun', 'its own $rhyme'],
       VP: ['@verb'],
       PP: ['@preposition END'],
