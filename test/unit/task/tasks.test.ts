@@ -87,7 +87,7 @@ describe.each(TASKS.map((t) => [t.id, t] as const))('task %s', (_id, task) => {
     }
   });
 
-  it('shares each held-out topic\'s rhyme class with a training topic where the rubric scores rhymes', () => {
+  it("shares each held-out topic's rhyme class with a training topic where the rubric scores rhymes", () => {
     // RL rewards rhymes on training prompts only; a class no training topic is in is never
     // rewarded, and its held-out topics lose their rhymes under RL (docs/benchmarks.md, meadow).
     const scoresRhymes = task.defaultRubric.criteria.some((c) => c.params.kind === 'rhyme');
