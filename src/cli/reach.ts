@@ -8,7 +8,8 @@ import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
 import { resolveVariants, rubricOf } from '../core/experiment/resolve';
 import { summarise } from '../core/experiment/compare';
 import { methodConfigSchema } from '../core/reward/config';
-import { TASK_IDS, getTask } from '../core/task';
+import type { Rubric } from '../core/rubric';
+import { TASK_IDS } from '../core/task';
 import type { RunJob } from '../core/train/run';
 import { parseCommand, parseListOr, usageError } from './args';
 import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';
@@ -32,15 +33,17 @@ Options:
 
 const fail = (message: string): number => usageError(message, 'reach');
 
-/** The criterion ids to train, each one a criterion of some chosen task's default rubric. */
-function criteriaOf(tasks: readonly string[], value: string | undefined): Set<string> | string {
-  const known = new Set(tasks.flatMap((t) => getTask(t).defaultRubric.criteria.map((c) => c.id)));
-  if (value === undefined) return known;
-  const ids = value.split(',').map((id) => id.trim());
-  const unknown = ids.filter((id) => !known.has(id));
-  if (unknown.length > 0)
-    return `--criteria: no criterion "${unknown[0]}" in the default rubric of ${tasks.join(', ')} (known: ${[...known].join(', ')})`;
-  return new Set(ids);
+/** Each task's criteria to train: all of its rubric's, or those named by `--criteria`. */
+function criteriaToTrain(
+  rubrics: ReadonlyMap<string, Rubric>,
+  value: string | undefined,
+): Map<string, Rubric['criteria']> | string {
+  const known = new Set([...rubrics.values()].flatMap((r) => r.criteria.map((c) => c.id)));
+  const ids = value === undefined ? known : new Set(value.split(',').map((id) => id.trim()));
+  const unknown = [...ids].find((id) => !known.has(id));
+  if (unknown !== undefined)
+    return `--criteria: no criterion "${unknown}" in the default rubric of ${[...rubrics.keys()].join(', ')} (known: ${[...known].join(', ')})`;
+  return new Map([...rubrics].map(([task, r]) => [task, r.criteria.filter((c) => ids.has(c.id))]));
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -66,8 +69,6 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof tasks === 'string') return fail(tasks);
   const sizes = parseListOr('--sizes', values.sizes, MODEL_SIZES, MODEL_SIZES);
   if (typeof sizes === 'string') return fail(sizes);
-  const criteria = criteriaOf(tasks, values.criteria);
-  if (typeof criteria === 'string') return fail(criteria);
   const seeds = values.seeds.split(',').map(Number);
   if (seeds.some((s) => !Number.isInteger(s) || s < 0))
     return fail(`--seeds: expected integers, got "${values.seeds}"`);
@@ -83,15 +84,16 @@ export async function run(argv: string[]): Promise<number> {
   const loaded = await loadExperiment(values.file);
   if (!loaded.ok) return fail(loaded.message);
   const base = resolveVariants({ ...loaded.experiment, variants: [] })[0].config;
-  const chosen = (task: string) =>
-    rubricOf({ ...base, task, rubric: undefined }).criteria.filter((c) => criteria.has(c.id));
+  const rubrics = new Map(tasks.map((task) => [task, rubricOf({ ...base, task, rubric: undefined })]));
+  const chosen = criteriaToTrain(rubrics, values.criteria);
+  if (typeof chosen === 'string') return fail(chosen);
   const budget = steps ?? base.steps;
 
   const jobs: RunJob[] = [];
   for (const task of tasks)
     for (const size of sizes as ModelSize[]) {
-      const rubric = rubricOf({ ...base, task, rubric: undefined });
-      for (const criterion of chosen(task))
+      const rubric = rubrics.get(task)!;
+      for (const criterion of chosen.get(task)!)
         for (const seed of seeds)
           jobs.push({
             variant: `${task}/${size}/${criterion.id}`,
@@ -123,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
   ];
   let unreachable = 0;
   for (const task of tasks) {
-    for (const { id } of chosen(task)) {
+    for (const { id } of chosen.get(task)!) {
       const cells = sizes.map((size) => {
         const runs = results.filter((r) => r.variant === `${task}/${size}/${id}`);
         const k = runs[0]?.criterionIds.indexOf(id) ?? -1;
