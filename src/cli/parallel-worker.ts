@@ -3,7 +3,7 @@ import { useBackend } from '../core/policy/backend-node';
 import { runToEnd } from '../core/train/run';
 import { setZooSource } from '../core/zoo/source';
 import type { WorkerMessage, WorkerRequest } from './parallel';
-import { testFaultsFor } from './test-faults';
+import { runHooksFor } from './run-hooks';
 import { diskZooSource } from './zoo-source';
 
 setZooSource(diskZooSource());
@@ -27,7 +27,7 @@ async function runBundle(
             void send({ type: 'step', index, step: record.step });
           }
         },
-        { faults: testFaultsFor(job.variant) },
+        runHooksFor(job.variant),
       );
       await send({ type: 'result', index, result });
     } catch (error) {

@@ -12,7 +12,7 @@ import { resultsFile } from '../core/train/results-file';
 import { inputError, parseCommand, usageError } from './args';
 import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experiment-file';
 import { progressBar } from './progress';
-import { testFaultsFor } from './test-faults';
+import { runHooksFor } from './run-hooks';
 import { writeResults } from './results-io';
 import { formatEvalTable } from './tables';
 
@@ -95,7 +95,7 @@ export async function run(argv: string[]): Promise<number> {
           total,
           `rubric ${record.rubricScore.toFixed(3)} worst ${record.worstScore.toFixed(3)}`,
         ),
-      { faults: testFaultsFor(variant.name) },
+      runHooksFor(variant.name),
     );
   } catch (error) {
     // Before the first step (warm start, rubric): nothing was measured.

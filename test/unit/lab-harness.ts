@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 
 export interface LabResult {
@@ -15,15 +16,21 @@ export interface LabResult {
   stderr: string;
 }
 
-/** Runs `npm run lab -- <args>` (through tsx, without npm's banner); resolves, never rejects. */
+/** A module to preload into the CLI that makes the variants named in `FOCAL_LAB_TEST_FAULTS` fail. */
+export const INJECT_FAULTS = fileURLToPath(new URL('./cli/inject-faults.ts', import.meta.url));
+
+/**
+ * Runs `npm run lab -- <args>` (through tsx, without npm's banner); resolves, never rejects.
+ * `preload`: a module imported before the CLI, in its worker processes too (`node --import`).
+ */
 export function lab(
   args: string[],
-  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; preload?: string } = {},
 ): Promise<LabResult> {
   return new Promise((resolve) => {
     execFile(
       'npx',
-      ['tsx', 'src/cli/main.ts', ...args],
+      ['tsx', ...(options.preload ? ['--import', options.preload] : []), 'src/cli/main.ts', ...args],
       { timeout: options.timeoutMs ?? 240_000, env: { ...process.env, ...options.env } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/random/rng';
 import { compileRubric, passes } from '../../../src/core/rubric';
 import { getTask } from '../../../src/core/task';
-import { lab, scratchDir } from '../lab-harness';
+import { INJECT_FAULTS, lab, scratchDir } from '../lab-harness';
 
 const { dir, file } = scratchDir('researcher');
 
@@ -77,13 +77,14 @@ describe('lab, as a researcher uses it', () => {
         // The same configuration again: every paired comparison is a tie.
         { name: 'gdpo-again', overrides: { method: { method: 'gdpo' } } },
         { name: 'focal', overrides: { method: { method: 'focal' } } },
-        // Made to fail at step 2 by the test-only fault variable: no file or link can carry faults.
+        // Made to fail at step 2 by the preloaded test module: no file or link can carry faults.
         { name: 'broken', overrides: { method: { method: 'focal' } } },
       ],
     });
     const out = join(dir, 'failing.json.gz');
     const result = await lab(['compare', experiment, '--jobs', '2', '--out', out, '--compact'], {
       env: { FOCAL_LAB_TEST_FAULTS: JSON.stringify({ broken: { nonFiniteAtStep: 2 } }) },
+      preload: INJECT_FAULTS,
     });
     expect(result.code).toBe(1);
     const table = result.stdout;
