@@ -66,8 +66,8 @@ export const PRESETS: readonly Preset[] = [
     id: 'mis-weighted',
     title: 'Mis-weighted rubric',
     explanation:
-      'Harbour task: the easy topic criterion weighs 10 and the hard "ends at dawn" criterion 0.2. Once the ' +
-      'topic saturates the static reward is nearly flat. SA-MRPO and focal move effort to criteria with ' +
+      'Harbour task: the easy topic criterion weighs 10 and the hard "ends at dawn" criterion 0.2. While the ' +
+      'topic varies, dawn is drowned out in the static reward. SA-MRPO and focal move effort to criteria with ' +
       'headroom; the floor alphaMin keeps every criterion in play. Try raising the dawn weight while it runs.',
     experiment: {
       version: 2,

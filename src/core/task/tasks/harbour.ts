@@ -10,9 +10,12 @@ export const harbour = defineTask({
   summary: 'Harbour scenes where the easy criterion weighs 10 and the hard one 0.2.',
   imbalance:
     'The easy topic criterion has weight 10 and the hard "ends at dawn" criterion weight 0.2, about ' +
-    '1.5% of the static reward. Once the topic saturates, the static sum is nearly flat and the hard ' +
-    'criterion is ignored; an aggregator that moves effort to criteria with headroom can still lift ' +
-    'it, although it counts for little in the user-weighted rubric score.',
+    '1.5% of the static reward. While the topic varies, dawn is drowned out; once the other criteria ' +
+    'saturate, the group normalisation scales what is left back up, so the static sum still learns ' +
+    "dawn within about 100 steps (benchmark v4). GDPO, which weights each criterion's normalised " +
+    'advantage and standardises over the whole batch, keeps it at its weight and leaves it behind; ' +
+    'an aggregator that moves effort to criteria ' +
+    'with headroom lifts it early, although it counts for little in the user-weighted rubric score.',
   topics: {
     train: ['gull', 'net', 'rope', 'sail', 'seal', 'dock', 'mast', 'lamp'],
     heldOut: ['tide', 'oar', 'whale', 'eel'],

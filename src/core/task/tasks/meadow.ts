@@ -25,7 +25,7 @@ export const meadow = defineTask({
     'Mentioning the topic starts near 60% and saturates within a few steps, while the rhyme starts ' +
     'near 20%. Under a static sum the easy criteria carry most of the early within-group variance and ' +
     'set the direction of the first updates, and the fixed weights never shift effort toward the ' +
-    'lagging criterion. Every aggregation still learns the rhyme within about 100 steps (benchmark v3), ' +
+    'lagging criterion. Every aggregation still learns the rhyme within about 100 steps (benchmarks v3 and v4), ' +
     'so the imbalance shows in the early curves rather than at the end.',
   topics: {
     train: ['fox', 'hill', 'lake', 'tree', 'frog', 'moon', 'rain', 'stone'],
