@@ -119,6 +119,21 @@ describe('lab, as a researcher uses it', () => {
     expect(again.stdout).toBe(table.replace(/\n[\d.]+ s in all\n$/, '\n'));
   });
 
+  it('the CLI itself reads no fault variable: without the test preload the same run trains to the end', async () => {
+    const experiment = file('unfaulted.json', { ...tiny, name: 'broken' });
+    const env = { FOCAL_LAB_TEST_FAULTS: JSON.stringify({ broken: { nonFiniteAtStep: 2 } }) };
+    const [plain, preloaded] = await Promise.all([
+      lab(['run', experiment], { env }),
+      lab(['run', experiment], { env, preload: INJECT_FAULTS }),
+    ]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/step 3/);
+    expect(plain.stderr).not.toMatch(/failed/);
+    // The variable does name this run: with the preload it fails.
+    expect(preloaded.code).toBe(1);
+    expect(lastLine(preloaded.stderr)).toMatch(/^the run failed at step 2: .*not finite/);
+  });
+
   it('run --steps 0 evaluates the starting policy and stops; a file without variants is named once', async () => {
     const out = join(dir, 'zero.json');
     const result = await lab([

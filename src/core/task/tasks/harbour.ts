@@ -13,9 +13,9 @@ export const harbour = defineTask({
     '1.5% of the static reward. While the topic varies, dawn is drowned out; once the other criteria ' +
     'saturate, the group normalisation scales what is left back up, so the static sum still learns ' +
     "dawn within about 100 steps (benchmark v4). GDPO, which weights each criterion's normalised " +
-    'advantage and standardises over the whole batch, keeps it at its weight and leaves it behind; ' +
-    'an aggregator that moves effort to criteria ' +
-    'with headroom lifts it early, although it counts for little in the user-weighted rubric score.',
+    'advantage and standardises over the whole batch, keeps it at its weight and leaves it behind. ' +
+    'An aggregator that moves effort to criteria with headroom lifts it early, although it counts ' +
+    'for little in the user-weighted rubric score.',
   topics: {
     train: ['gull', 'net', 'rope', 'sail', 'seal', 'dock', 'mast', 'lamp'],
     heldOut: ['tide', 'oar', 'whale', 'eel'],
