@@ -54,11 +54,9 @@ export const harbour = defineTask({
         ['SUBJ @verb at @time', 1],
         ['SUBJ @verb PP at @time', 1],
       ],
-      // Another thing than the topic opens with its own word ("another"): choosing to stay on the
-      // topic is one decision that reads the same under every prompt, so RL on the training topics
-      // raises it for the held-out ones too. Behind a shared "the" (benchmark v3) it was a choice
-      // between the prompt's word and the training topics' words, and the large policy learned the
-      // training words (held-out `topic` stalled near 0.7 while the training prompts reached 0.98).
+      // Another thing opens with "another", so that staying on the topic carries over to held-out
+      // prompts (docs/benchmarks.md, "How a task is built"; behind a shared "the", benchmark v3,
+      // held-out `topic` stalled near 0.7 at large while the training prompts reached 0.98).
       SUBJ: [
         ['the $topic', 3],
         ['the @adjective $topic', 3],

@@ -50,10 +50,9 @@ export const market = defineTask({
         ['SUBJ is @adjective', 2],
         ['SUBJ is @adjective and @adjective', 1],
       ],
-      // Other produce than the topic opens with its own word ("another"): choosing to stay on the
-      // topic is one decision that reads the same under every prompt, so RL on the training topics
-      // raises it for the held-out ones too (behind a shared determiner, benchmark v3, held-out
-      // `topic` fell back at medium while the training prompts saturated).
+      // Other produce opens with "another", so that staying on the topic carries over to held-out
+      // prompts (docs/benchmarks.md, "How a task is built"; behind a shared determiner, benchmark
+      // v3, held-out `topic` fell back at medium while the training prompts saturated).
       SUBJ: [
         ['DET ADJS $topic', 3],
         ['another ADJS @produce', 2],
