@@ -119,6 +119,12 @@ describe('lab run / compare / paper', () => {
     expect(chosen.stdout).toContain('4 runs');
     const rows = chosen.stdout.split('\n').filter((line) => line.startsWith('| meadow |'));
     expect(rows.map((row) => row.split('|')[2].trim())).toEqual(['length', 'rhyme']);
+    // Two seeds: each cell gives the mean end and the lowest seed's end, which cannot exceed it.
+    for (const row of rows) {
+      const cell = /-> ([\d.]+) \(lowest ([\d.]+)\)/.exec(row.split('|')[3]);
+      expect(cell).not.toBeNull();
+      expect(Number(cell![2])).toBeLessThanOrEqual(Number(cell![1]));
+    }
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--criteria: no criterion "nope" in the default rubric of meadow');
   });
