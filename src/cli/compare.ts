@@ -20,6 +20,7 @@ import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experi
 import { defaultProcesses, runWithProgress } from './parallel';
 import { decodeResults, writeResults, type ReadResults } from './results-io';
 import { table } from './tables';
+import { stepWindows } from '../core/experiment/windows';
 
 export const USAGE = `Usage: npm run lab -- compare <experiment.json | share link | results.json[.gz]> [options]
 
@@ -33,6 +34,9 @@ Options:
   --jobs <N>             processes to run at once (default: one per core)
   --out <results.json>   write every run's metric records and evaluations (gzipped if it ends in .gz)
   --compact              in --out, keep every evaluation but at most 100 metric records per run
+  --variants <list>      only these variants (comma-separated names) in the table and the windows
+  --windows <N>          also print, per variant, the training batches' criterion means and the
+                         effective weights averaged over windows of N steps and over seeds
 A share link is the app's whole URL, or its "#x=..." part (quote it: the shell reads # as a comment).
 Exit code 2 on a bad file or link, a missing file or a bad option; 1 when a run failed (the others
 still finish, and the failed one is marked in the table and in --out).`;
@@ -135,10 +139,45 @@ async function readResultsIfAny(path: string): Promise<ReadResults | undefined> 
   return decodeResults(path, bytes);
 }
 
+/**
+ * Per variant, how the run got where it ended: criterion means of the training batches (judged,
+ * so a noisy judge's noise is in them) and the effective weights, per window of `size` steps.
+ */
+export function formatWindows(results: readonly RunResult[], size: number): string {
+  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
+  const names = [...new Set(results.map((r) => r.variant))];
+  return names
+    .map((name) => {
+      const runs = results.filter((r) => r.variant === name);
+      const ids = runs[0].criterionIds;
+      const windows = stepWindows(runs, ids.length, size);
+      const rows = windows.map((w, i) => [
+        `${i === 0 ? 1 : windows[i - 1].lastStep + 1}-${w.lastStep}`,
+        ...w.criterionMeans.map(f),
+        w.effectiveWeights.map(f).join(' '),
+      ]);
+      const title = `${name}: training batches' criterion means and effective weights, ${size}-step windows, ${runs.length} run${runs.length === 1 ? '' : 's'}`;
+      return [title, table(['steps', ...ids, `weights (${ids.join(' ')})`], rows)].join('\n');
+    })
+    .join('\n\n');
+}
+
+/** The variant names in `list` (comma-separated; all of `have` when absent), or a message naming the first that is not there. */
+export function chooseVariants(have: readonly string[], list: string | undefined): Set<string> | string {
+  if (list === undefined) return new Set(have);
+  const wanted = list.split(',').map((v) => v.trim());
+  const missing = wanted.find((v) => !have.includes(v));
+  if (missing === undefined) return new Set(wanted);
+  const shown =
+    have.length > 12 ? `${have.slice(0, 12).join(', ')}, ... (${have.length} in all)` : have.join(', ');
+  return `--variants: no variant "${missing}"; the variants are ${shown}`;
+}
+
 /** Print the table and the summary; exit 1 when a run failed, with a one-line summary last. */
-function report(results: readonly RunResult[], footer?: string): number {
+function report(results: readonly RunResult[], footer?: string, windows?: number): number {
   console.log(formatComparison(compareVariants(finalsOf(results)), results));
   if (footer) console.log(footer);
+  if (windows !== undefined) console.log(`\n${formatWindows(results, windows)}`);
   const failed = results.filter((r) => r.failure);
   if (failed.length === 0) return 0;
   const first = failed[0];
@@ -158,6 +197,8 @@ export async function run(argv: string[]): Promise<number> {
       jobs: { type: 'string' },
       out: { type: 'string' },
       compact: { type: 'boolean' },
+      variants: { type: 'string' },
+      windows: { type: 'string' },
     },
     USAGE,
     'compare',
@@ -172,6 +213,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof steps === 'string') return fail(steps);
   const processes = parseCount('--jobs', values.jobs, 1);
   if (typeof processes === 'string') return fail(processes);
+  const windows = parseCount('--windows', values.windows, 1);
+  if (typeof windows === 'string') return fail(windows);
   const form = values.compact ? 'compact' : 'full';
 
   const stored = await readResultsIfAny(positionals[0]);
@@ -183,17 +226,27 @@ export async function run(argv: string[]): Promise<number> {
     console.error(
       `${positionals[0]}: ${results.length} runs of "${experiment.name}" (${stored.file.form} form)`,
     );
+    const names = chooseVariants([...new Set(results.map((r) => r.variant))], values.variants);
+    if (typeof names === 'string') return fail(names);
+    const chosen = results.filter((r) => names.has(r.variant));
     if (values.out) {
-      await writeResults(values.out, resultsFile(experiment, results, form));
+      await writeResults(values.out, resultsFile(experiment, chosen, form));
       console.error(`results written to ${values.out}`);
     }
-    return report(results);
+    return report(chosen, undefined, windows);
   }
 
   const loaded = await loadExperiment(positionals[0]);
   if (!loaded.ok) return inputError(loaded.message);
   const experiment = loaded.experiment;
-  const jobs: RunJob[] = resolveVariants(experiment).flatMap((variant) =>
+  const variants = resolveVariants(experiment);
+  const names = chooseVariants(
+    variants.map((v) => v.name),
+    values.variants,
+  );
+  if (typeof names === 'string') return fail(names);
+  const chosen = variants.filter((v) => names.has(v.name));
+  const jobs: RunJob[] = chosen.flatMap((variant) =>
     experiment.seeds.map((seed) => ({
       variant: variant.name,
       config: { ...variant.config, steps: steps ?? variant.config.steps },
@@ -206,5 +259,5 @@ export async function run(argv: string[]): Promise<number> {
     await writeResults(values.out, resultsFile(experiment, results, form));
     console.error(`results written to ${values.out}`);
   }
-  return report(results, `${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+  return report(results, `${((Date.now() - started) / 1000).toFixed(1)} s in all`, windows);
 }

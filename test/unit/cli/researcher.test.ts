@@ -117,6 +117,29 @@ describe('lab, as a researcher uses it', () => {
     const again = await lab(['compare', out]);
     expect(again.code).toBe(1);
     expect(again.stdout).toBe(table.replace(/\n[\d.]+ s in all\n$/, '\n'));
+
+    // Two of the variants, step by step: 3 steps in windows of 2 give steps 1-2 and 3-3.
+    const [windowed, unknown] = await Promise.all([
+      lab(['compare', out, '--variants', 'gdpo, focal', '--windows', '2']),
+      lab(['compare', out, '--variants', 'gdpo,nope']),
+    ]);
+    expect(windowed.code).toBe(0);
+    expect(windowed.stdout).not.toMatch(/gdpo-again|broken/);
+    const focal = windowed.stdout.split('\n\n').find((block) => block.startsWith('focal:'));
+    expect(focal).toMatch(/2-step windows, 2 runs/);
+    const rows = focal!.split('\n').filter((line) => /^\d+-\d+ /.test(line));
+    expect(rows.map((row) => row.split(/\s+/)[0])).toEqual(['1-2', '3-3']);
+    // A mean of batch means lies in [0, 1]; focal's effective weights sum to 1.
+    for (const row of rows) {
+      const numbers = row.split(/\s+/).slice(1).map(Number);
+      for (const x of numbers) expect(x).toBeGreaterThanOrEqual(0);
+      const weights = numbers.slice(numbers.length / 2);
+      expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
+    }
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      '--variants: no variant "nope"; the variants are gdpo, gdpo-again, focal, broken',
+    );
   });
 
   it('the CLI itself reads no fault variable: without the test preload the same run trains to the end', async () => {
