@@ -122,6 +122,22 @@ export function formatComparison(comparison: ComparisonTable, results: readonly 
   return [table(header, rows), note, ...(failures.length ? ['failed runs:', ...failures] : [])].join('\n');
 }
 
+/**
+ * One table per task x size: a paired comparison means the same seeds on the same task and policy,
+ * so a file with several (the paper grid) gets a baseline per cell, not one across cells.
+ */
+export function formatComparisons(results: readonly RunResult[]): string {
+  const cellOf = (r: RunResult) => `${r.config.task} / ${r.config.model.size}`;
+  const cells = [...new Set(results.map(cellOf))];
+  if (cells.length <= 1) return formatComparison(compareVariants(finalsOf(results)), results);
+  return cells
+    .map((cell) => {
+      const runs = results.filter((r) => cellOf(r) === cell);
+      return `${cell}:\n${formatComparison(compareVariants(finalsOf(runs)), runs)}`;
+    })
+    .join('\n\n');
+}
+
 /** The results file at `path`, or undefined when it is not one (then it is read as an experiment). */
 async function readResultsIfAny(path: string): Promise<ReadResults | undefined> {
   let bytes: Uint8Array;
@@ -175,7 +191,7 @@ export function chooseVariants(have: readonly string[], list: string | undefined
 
 /** Print the table and the summary; exit 1 when a run failed, with a one-line summary last. */
 function report(results: readonly RunResult[], footer?: string, windows?: number): number {
-  console.log(formatComparison(compareVariants(finalsOf(results)), results));
+  console.log(formatComparisons(results));
   if (footer) console.log(footer);
   if (windows !== undefined) console.log(`\n${formatWindows(results, windows)}`);
   const failed = results.filter((r) => r.failure);

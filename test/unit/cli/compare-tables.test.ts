@@ -1,0 +1,84 @@
+/**
+ * The comparison tables from run records, without training: one table per task x size (a paired
+ * comparison across cells would pair unrelated runs), and the step windows of chosen variants.
+ */
+import { describe, expect, it } from 'vitest';
+import { chooseVariants, formatComparisons, formatWindows } from '../../../src/cli/compare';
+import type { RunResult } from '../../../src/core/train/run-result';
+
+function run(variant: string, task: string, method: string, seed: number, final: number): RunResult {
+  const evalAt = (step: number, x: number) => ({
+    step,
+    criterionMeans: [x, x],
+    rubricScore: x,
+    worstScore: x,
+    allPassRate: x,
+    spread: 0,
+    samples: 8,
+  });
+  const metric = (step: number, x: number) => ({
+    step,
+    criterionMeans: [x, 1 - x],
+    effectiveWeights: [0.5, 0.5],
+  });
+  return {
+    variant,
+    seed,
+    backend: 'cpu',
+    config: { task, model: { size: 'small' }, method: { method } },
+    criterionIds: ['a', 'b'],
+    criterionNames: ['A', 'B'],
+    metrics: [metric(1, 0), metric(2, final)],
+    evals: [evalAt(0, 0.5), evalAt(2, final)],
+    seconds: 1,
+  } as unknown as RunResult;
+}
+
+const grid = [
+  run('meadow/static', 'meadow', 'static', 1, 0.5),
+  run('meadow/static', 'meadow', 'static', 2, 0.5),
+  run('meadow/focal', 'meadow', 'focal', 1, 0.75),
+  run('meadow/focal', 'meadow', 'focal', 2, 0.75),
+  run('market/static', 'market', 'static', 1, 0.9),
+  run('market/static', 'market', 'static', 2, 0.9),
+  run('market/focal', 'market', 'focal', 1, 0.8),
+  run('market/focal', 'market', 'focal', 2, 0.8),
+];
+
+describe('compare tables', () => {
+  it('compares within each task x size, each against its own baseline', () => {
+    const text = formatComparisons(grid);
+    const [meadow, market] = text.split('\n\n');
+    expect(meadow.split('\n')[0]).toBe('meadow / small:');
+    expect(market.split('\n')[0]).toBe('market / small:');
+    // Focal wins both seeds by 0.25 in meadow and loses both by 0.1 in market: had the cells shared
+    // one baseline (market's static, the best overall), meadow's focal would show two losses.
+    expect(meadow).toMatch(/meadow\/focal\s+focal\s+2\s.*2\/2 \(\+0\.250\)/);
+    expect(market).toMatch(/market\/focal\s+focal\s+2\s.*0\/2 \(-0\.100\)/);
+    expect(meadow).toContain('baseline: "meadow/static"');
+    expect(market).toContain('baseline: "market/static"');
+  });
+
+  it('prints one table without a heading when every run is in one cell', () => {
+    const text = formatComparisons(grid.slice(0, 4));
+    expect(text.startsWith('variant')).toBe(true);
+    expect(text).not.toContain('meadow / small:');
+  });
+
+  it('windows pool the seeds of a variant, per window of steps', () => {
+    const text = formatWindows(grid.slice(2, 4), 1);
+    const rows = text.split('\n').slice(3);
+    // Step 1: a = 0, b = 1; step 2: a = 0.75, b = 0.25 (both seeds alike).
+    expect(rows[0].split(/\s+/)).toEqual(['1-1', '0.00', '1.00', '0.50', '0.50']);
+    expect(rows[1].split(/\s+/)).toEqual(['2-2', '0.75', '0.25', '0.50', '0.50']);
+  });
+
+  it('chooses variants by name and names the one that is not there', () => {
+    const have = ['meadow/static', 'meadow/focal'];
+    expect(chooseVariants(have, undefined)).toEqual(new Set(have));
+    expect(chooseVariants(have, ' meadow/focal ')).toEqual(new Set(['meadow/focal']));
+    expect(chooseVariants(have, 'meadow/focal,meadow/gdpo')).toBe(
+      '--variants: no variant "meadow/gdpo"; the variants are meadow/static, meadow/focal',
+    );
+  });
+});
