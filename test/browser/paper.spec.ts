@@ -51,6 +51,16 @@ test('a #paper link opens a cell: curves, finals, and "Run this cell here" loads
   await expect(dialog.getByLabel(`Curves of ${cell.task} / ${cell.size}`)).toBeVisible();
   for (const criterion of cell.criteria)
     await expect(dialog.locator('td', { hasText: criterion }).first()).toBeVisible();
+  // The chart follows the chosen curve: a criterion's effective weight draws other lines than the
+  // rubric score (the pixels change), and the choice names what the band means.
+  const canvas = dialog.getByLabel(`Curves of ${cell.task} / ${cell.size}`);
+  const pixels = () => canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  const before = await pixels();
+  await dialog
+    .getByRole('combobox', { name: /^Curve/ })
+    .selectOption(`${cell.criteria[0]}: effective weight`);
+  await expect(dialog.getByText('the share of the update the aggregator gave it')).toBeVisible();
+  await expect.poll(pixels).not.toBe(before);
   await dialog.getByRole('button', { name: 'Run this cell here' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue(

@@ -75,3 +75,48 @@ export function paperLink(hash: string): { task: string; size: string } | 'grid'
   const m = /^#paper\/([a-z][a-z0-9-]*)\/([a-z]+)$/.exec(hash);
   return m ? { task: m[1], size: m[2] } : null;
 }
+
+/** What the cell's chart shows: the rubric score, or one criterion's score or effective weight. */
+export type CurveChoice = { kind: 'rubric' } | { kind: 'score' | 'weight'; criterion: number };
+
+export interface MethodCurve {
+  method: string;
+  steps: number[];
+  mean: number[];
+  std: number[];
+}
+
+/** The choices a cell offers: per-criterion curves only where its file kept them. */
+export function curveChoices(cell: PaperCell): { label: string; choice: CurveChoice }[] {
+  const kept = Object.values(cell.methods).some((m) => m.criterionScores !== undefined);
+  const rubric = { label: 'rubric score', choice: { kind: 'rubric' } as CurveChoice };
+  if (!kept) return [rubric];
+  return [
+    rubric,
+    ...cell.criteria.map((name, k) => ({
+      label: `${name}: score`,
+      choice: { kind: 'score', criterion: k } as CurveChoice,
+    })),
+    ...cell.criteria.map((name, k) => ({
+      label: `${name}: effective weight`,
+      choice: { kind: 'weight', criterion: k } as CurveChoice,
+    })),
+  ];
+}
+
+/** Per method in `methods` (those the cell has), the curve the choice names, mean and std over seeds. */
+export function cellCurves(
+  cell: PaperCell,
+  methods: readonly string[],
+  choice: CurveChoice,
+): (MethodCurve | null)[] {
+  return methods.map((method) => {
+    const m = cell.methods[method];
+    if (!m) return null;
+    if (choice.kind === 'rubric') return { method, steps: m.steps, mean: m.mean, std: m.std };
+    const band = (choice.kind === 'score' ? m.criterionScores : m.criterionWeights)?.[choice.criterion];
+    return band && m.criterionSteps
+      ? { method, steps: m.criterionSteps, mean: band.mean, std: band.std }
+      : null;
+  });
+}

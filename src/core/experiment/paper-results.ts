@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { RunResult } from '../train/run';
+import type { MetricRecord } from '../train/types';
 import { cellStatistic, summarise, type FinalScores, type Metric } from './compare';
 import type { Method } from '../reward/config';
 
@@ -14,6 +15,8 @@ export const PAPER_RESULTS_VERSION = 1;
 export const PAPER_METHODS = ['static', 'gdpo', 'worst', 'focal'] as const;
 /** Points kept per curve: enough to read its shape, small enough to ship. */
 const CURVE_POINTS = 60;
+/** Points per criterion curve (score and weight per criterion and method: kept coarser). */
+const CRITERION_POINTS = 20;
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
 
@@ -26,6 +29,8 @@ const statisticSchema = z.object({
   verdict: z.enum(['win', 'loss', 'undecided']),
 });
 
+const bandSchema = z.object({ mean: z.array(z.number()), std: z.array(z.number()) });
+
 const methodSchema = z.object({
   /** Training-rollout rubric score per step window: mean and std over seeds. */
   steps: z.array(z.number()),
@@ -35,6 +40,15 @@ const methodSchema = z.object({
   criterionMeans: z.array(z.number().nullable()),
   rubricScore: z.number(),
   seeds: z.number().int(),
+  /**
+   * Per criterion (null where it was switched off), on `criterionSteps`: the training batches'
+   * criterion mean and the aggregator's effective weight, each mean and std over seeds per window
+   * of steps. How a method got to its final scores (which criterion fell, where the weight went).
+   * Absent in files written before they were kept.
+   */
+  criterionSteps: z.array(z.number()).optional(),
+  criterionScores: z.array(bandSchema.nullable()).optional(),
+  criterionWeights: z.array(bandSchema.nullable()).optional(),
 });
 
 export const paperCellSchema = z.object({
@@ -86,10 +100,19 @@ export function finalsOfRuns(results: readonly RunResult[], prefix: string): Fin
     });
 }
 
-/** Mean and std over seeds of the per-step rubric score, averaged over windows of steps. */
-function curveOf(runs: readonly RunResult[]): { steps: number[]; mean: number[]; std: number[] } {
+/**
+ * Mean and std over seeds of one per-step value, averaged over about `points` windows of steps
+ * (each seed's window mean first, then across seeds). Null when a window has no finite value in
+ * some run (a criterion switched off).
+ */
+function windowedBand(
+  runs: readonly RunResult[],
+  points: number,
+  value: (m: MetricRecord) => number,
+  digits: number,
+): { steps: number[]; mean: number[]; std: number[] } | null {
   const length = Math.min(...runs.map((r) => r.metrics.length));
-  const window = Math.max(1, Math.ceil(length / CURVE_POINTS));
+  const window = Math.max(1, Math.ceil(length / points));
   const steps: number[] = [];
   const mean: number[] = [];
   const std: number[] = [];
@@ -97,15 +120,34 @@ function curveOf(runs: readonly RunResult[]): { steps: number[]; mean: number[];
     const end = Math.min(length, start + window);
     const perSeed = runs.map((r) => {
       let sum = 0;
-      for (let i = start; i < end; i++) sum += r.metrics[i].rubricScore;
+      for (let i = start; i < end; i++) sum += value(r.metrics[i]);
       return sum / (end - start);
     });
+    if (!perSeed.every(Number.isFinite)) return null;
     const s = summarise(perSeed);
     steps.push(runs[0].metrics[end - 1].step);
-    mean.push(round(s.mean));
-    std.push(round(s.std));
+    mean.push(round(s.mean, digits));
+    std.push(round(s.std, digits));
   }
   return { steps, mean, std };
+}
+
+/** The rubric-score curve and the per-criterion curves of one method's runs. */
+function curvesOf(runs: readonly RunResult[], criteria: number) {
+  const curve = windowedBand(runs, CURVE_POINTS, (m) => m.rubricScore, 4) ?? { steps: [], mean: [], std: [] };
+  const band = (k: number, field: 'criterionMeans' | 'effectiveWeights') => {
+    const b = windowedBand(runs, CRITERION_POINTS, (m) => m[field][k], 3);
+    return b && { mean: b.mean, std: b.std };
+  };
+  const ks = Array.from({ length: criteria }, (_, k) => k);
+  // The windows' last steps, the same for every criterion.
+  const criterionSteps = windowedBand(runs, CRITERION_POINTS, () => 0, 3)?.steps ?? [];
+  return {
+    ...curve,
+    criterionSteps,
+    criterionScores: ks.map((k) => band(k, 'criterionMeans')),
+    criterionWeights: ks.map((k) => band(k, 'effectiveWeights')),
+  };
 }
 
 function statistic(finals: readonly FinalScores[], metric: Metric): PaperStatistic | undefined {
@@ -143,7 +185,7 @@ export function paperCell(results: readonly RunResult[], task: string, size: str
       return values.length ? round(summarise(values).mean) : null;
     });
     methods[method] = {
-      ...curveOf(runs),
+      ...curvesOf(runs, criteria.length),
       criterionMeans: finalsPerCriterion,
       rubricScore: round(summarise(runs.map((r) => r.evals[r.evals.length - 1].rubricScore)).mean),
       seeds: runs.length,
