@@ -35,6 +35,8 @@ Options:
   --out <results.json>   write every run's metric records and evaluations (gzipped if it ends in .gz)
   --compact              in --out, keep every evaluation but at most 100 metric records per run
   --variants <list>      only these variants (comma-separated names) in the table and the windows
+  --criteria             also print each variant's final held-out score per criterion (mean over
+                         seeds, and the lowest seed)
   --windows <N>          also print, per variant, the training batches' criterion means and the
                          effective weights averaged over windows of N steps and over seeds
 A share link is the app's whole URL, or its "#x=..." part (quote it: the shell reads # as a comment).
@@ -178,6 +180,35 @@ export function formatWindows(results: readonly RunResult[], size: number): stri
     .join('\n\n');
 }
 
+/**
+ * Per variant and criterion, the final held-out score (exact rule): mean over the finished runs and
+ * the lowest of them, e.g. `0.78 (0.59)`. Criteria are matched by id, so variants whose rubrics
+ * differ share a column only where they share a criterion.
+ */
+export function formatCriterionFinals(results: readonly RunResult[]): string {
+  const finished = results.filter((r) => !r.failure && r.evals.length > 0);
+  const ids = [...new Set(finished.flatMap((r) => r.criterionIds))];
+  const names = [...new Set(finished.map((r) => r.variant))];
+  const rows = names.map((name) => {
+    const runs = finished.filter((r) => r.variant === name);
+    return [
+      name,
+      ...ids.map((id) => {
+        const ends = runs
+          .map((r) => r.evals[r.evals.length - 1].criterionMeans[r.criterionIds.indexOf(id)])
+          .filter((x) => x !== undefined && Number.isFinite(x));
+        if (ends.length === 0) return '—';
+        const mean = ends.reduce((a, b) => a + b, 0) / ends.length;
+        return `${mean.toFixed(2)} (${Math.min(...ends).toFixed(2)})`;
+      }),
+    ];
+  });
+  return [
+    'final held-out score per criterion: mean over seeds (lowest seed)',
+    table(['variant', ...ids], rows),
+  ].join('\n');
+}
+
 /** The variant names in `list` (comma-separated; all of `have` when absent), or a message naming the first that is not there. */
 export function chooseVariants(have: readonly string[], list: string | undefined): Set<string> | string {
   if (list === undefined) return new Set(have);
@@ -190,9 +221,15 @@ export function chooseVariants(have: readonly string[], list: string | undefined
 }
 
 /** Print the table and the summary; exit 1 when a run failed, with a one-line summary last. */
-function report(results: readonly RunResult[], footer?: string, windows?: number): number {
+function report(
+  results: readonly RunResult[],
+  footer?: string,
+  extra: { windows?: number; criteria?: boolean } = {},
+): number {
   console.log(formatComparisons(results));
   if (footer) console.log(footer);
+  if (extra.criteria) console.log(`\n${formatCriterionFinals(results)}`);
+  const windows = extra.windows;
   if (windows !== undefined) console.log(`\n${formatWindows(results, windows)}`);
   const failed = results.filter((r) => r.failure);
   if (failed.length === 0) return 0;
@@ -215,6 +252,7 @@ export async function run(argv: string[]): Promise<number> {
       compact: { type: 'boolean' },
       variants: { type: 'string' },
       windows: { type: 'string' },
+      criteria: { type: 'boolean' },
     },
     USAGE,
     'compare',
@@ -249,7 +287,7 @@ export async function run(argv: string[]): Promise<number> {
       await writeResults(values.out, resultsFile(experiment, chosen, form));
       console.error(`results written to ${values.out}`);
     }
-    return report(chosen, undefined, windows);
+    return report(chosen, undefined, { windows, criteria: values.criteria });
   }
 
   const loaded = await loadExperiment(positionals[0]);
@@ -275,5 +313,8 @@ export async function run(argv: string[]): Promise<number> {
     await writeResults(values.out, resultsFile(experiment, results, form));
     console.error(`results written to ${values.out}`);
   }
-  return report(results, `${((Date.now() - started) / 1000).toFixed(1)} s in all`, windows);
+  return report(results, `${((Date.now() - started) / 1000).toFixed(1)} s in all`, {
+    windows,
+    criteria: values.criteria,
+  });
 }

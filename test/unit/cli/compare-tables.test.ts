@@ -3,7 +3,12 @@
  * comparison across cells would pair unrelated runs), and the step windows of chosen variants.
  */
 import { describe, expect, it } from 'vitest';
-import { chooseVariants, formatComparisons, formatWindows } from '../../../src/cli/compare';
+import {
+  chooseVariants,
+  formatComparisons,
+  formatCriterionFinals,
+  formatWindows,
+} from '../../../src/cli/compare';
 import type { RunResult } from '../../../src/core/train/run-result';
 
 function run(variant: string, task: string, method: string, seed: number, final: number): RunResult {
@@ -71,6 +76,28 @@ describe('compare tables', () => {
     // Step 1: a = 0, b = 1; step 2: a = 0.75, b = 0.25 (both seeds alike).
     expect(rows[0].split(/\s+/)).toEqual(['1-1', '0.00', '1.00', '0.50', '0.50']);
     expect(rows[1].split(/\s+/)).toEqual(['2-2', '0.75', '0.25', '0.50', '0.50']);
+  });
+
+  it("gives each criterion's final held-out score per variant: mean over seeds and the lowest", () => {
+    const other = { ...run('other', 'meadow', 'focal', 1, 0.3), criterionIds: ['b', 'c'] } as RunResult;
+    const failed = {
+      ...run('meadow/static', 'meadow', 'static', 3, 0),
+      failure: { step: 1, reason: 'x' },
+    } as RunResult;
+    const text = formatCriterionFinals([
+      run('meadow/static', 'meadow', 'static', 1, 0.4),
+      run('meadow/static', 'meadow', 'static', 2, 0.8),
+      failed,
+      other,
+    ]);
+    const rows = text
+      .split('\n')
+      .slice(3)
+      .map((line) => line.split(/\s{2,}/));
+    expect(text.split('\n')[1].split(/\s+/)).toEqual(['variant', 'a', 'b', 'c']);
+    // The failed run is left out: (0.4 + 0.8) / 2, lowest 0.4; `other` has no criterion a.
+    expect(rows[0]).toEqual(['meadow/static', '0.60 (0.40)', '0.60 (0.40)', '—']);
+    expect(rows[1]).toEqual(['other', '—', '0.30 (0.30)', '0.30 (0.30)']);
   });
 
   it('chooses variants by name and names the one that is not there', () => {
