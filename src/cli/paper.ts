@@ -16,7 +16,7 @@ import { TASK_IDS } from '../core/task';
 import type { RunJob, RunResult } from '../core/train/run';
 import { inputError, parseCommand, parseListOr, usageError } from './args';
 import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';
-import { finalsOf } from './compare';
+import { finalsOf } from './compare-tables';
 import { defaultProcesses, runWithProgress } from './parallel';
 
 export const USAGE = `Usage: npm run lab -- paper [options]

@@ -8,7 +8,7 @@ import {
   formatComparisons,
   formatCriterionFinals,
   formatWindows,
-} from '../../../src/cli/compare';
+} from '../../../src/cli/compare-tables';
 import type { RunResult } from '../../../src/core/train/run-result';
 
 function run(variant: string, task: string, method: string, seed: number, final: number): RunResult {
