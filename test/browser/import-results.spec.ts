@@ -60,6 +60,15 @@ test('imports a gzipped compact results file of the command line', async ({ page
   });
   await expect(page.getByText(/Imported 2 run\(s\) from results\.json\.gz/)).toBeVisible();
 
+  // The compare view overlays the imported runs criterion by criterion, by the criteria's names.
+  await page.getByRole('tab', { name: /^Compare/ }).click();
+  const overlay = page.getByRole('combobox', { name: /^Overlay/ });
+  await overlay.selectOption({ label: 'Ends on a rhyme of the topic: score (evaluation)' });
+  await expect(
+    page.locator('.chart-title', { hasText: 'Ends on a rhyme of the topic: score (evaluation)' }),
+  ).toBeVisible();
+  await expect(overlay.locator('option', { hasText: 'Six to nine words: effective weight' })).toHaveCount(1);
+
   // Bytes that claim to be gzip but are not: a message, nothing imported.
   await page.locator('input[type="file"]').setInputFiles({
     name: 'broken.json.gz',

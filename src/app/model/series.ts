@@ -46,12 +46,45 @@ export function alignRuns(runs: readonly { x: readonly number[]; y: readonly (nu
   return [steps, ...ys];
 }
 
-export type OverlayMetric = ScalarMetric | `eval:${'rubricScore' | 'worstScore' | 'allPassRate'}`;
+/**
+ * What the compare view overlays: a scalar of the step records, an evaluation score, or one
+ * criterion by id: its training-batch mean (`score:`), its effective weight (`weight:`) or its
+ * held-out evaluation mean (`eval-score:`).
+ */
+export type OverlayMetric =
+  ScalarMetric | `eval:${'rubricScore' | 'worstScore' | 'allPassRate'}` | `${CriterionOverlay}:${string}`;
+
+const CRITERION_OVERLAYS = ['score', 'weight', 'eval-score'] as const;
+export type CriterionOverlay = (typeof CRITERION_OVERLAYS)[number];
+
+/** The criterion overlay a metric names, or null for the scalars. */
+function criterionOverlay(metric: OverlayMetric): { kind: CriterionOverlay; id: string } | null {
+  for (const kind of CRITERION_OVERLAYS)
+    if (metric.startsWith(`${kind}:`)) return { kind, id: metric.slice(kind.length + 1) };
+  return null;
+}
 
 export function overlayOf(
-  run: { metrics: readonly MetricRecord[]; evals: readonly EvalRecord[] },
+  run: {
+    metrics: readonly MetricRecord[];
+    evals: readonly EvalRecord[];
+    criterionIds?: readonly string[];
+  },
   metric: OverlayMetric,
 ): { x: number[]; y: (number | null)[] } {
+  const criterion = criterionOverlay(metric);
+  if (criterion) {
+    // Per-criterion vectors keep a criterion's position by id; a run without it draws nothing, and
+    // records from before it was added (shorter vectors) are gaps.
+    const k = run.criterionIds?.indexOf(criterion.id) ?? -1;
+    const records = criterion.kind === 'eval-score' ? run.evals : run.metrics;
+    const field = criterion.kind === 'weight' ? 'effectiveWeights' : 'criterionMeans';
+    if (k < 0) return { x: [], y: [] };
+    return {
+      x: records.map((r) => r.step),
+      y: records.map((r) => finite((r as Partial<MetricRecord>)[field]?.[k])),
+    };
+  }
   if (metric.startsWith('eval:')) {
     const key = metric.slice(5) as 'rubricScore' | 'worstScore' | 'allPassRate';
     return { x: run.evals.map((e) => e.step), y: run.evals.map((e) => finite(e[key])) };
@@ -89,4 +122,23 @@ export function decimate(columns: Columns, buckets: number): Columns {
     keep.push(...[...picked].sort((a, b) => a - b));
   }
   return [keep.map((i) => x[i]), ...ys.map((y) => keep.map((i) => y[i]))];
+}
+
+/**
+ * The per-criterion overlays the runs offer: every criterion id any of them has, in first-seen
+ * order, named as the first run that has it names it.
+ */
+export function criterionOverlayChoices(
+  runs: readonly { criterionIds: readonly string[]; criterionNames: readonly string[] }[],
+): { value: OverlayMetric; label: string }[] {
+  const names = new Map<string, string>();
+  for (const run of runs)
+    run.criterionIds.forEach((id, k) => {
+      if (!names.has(id)) names.set(id, run.criterionNames[k] ?? id);
+    });
+  return [...names].flatMap(([id, name]) => [
+    { value: `score:${id}` as const, label: `${name}: score (training batch)` },
+    { value: `eval-score:${id}` as const, label: `${name}: score (evaluation)` },
+    { value: `weight:${id}` as const, label: `${name}: effective weight` },
+  ]);
 }

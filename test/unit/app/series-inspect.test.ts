@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultParams, newCriterionId, parseWordList, KINDS } from '../../../src/app/model/criteria';
 import { signFlips } from '../../../src/app/model/inspect';
-import { alignRuns, decimate, overlayOf, type Columns } from '../../../src/app/model/series';
+import {
+  alignRuns,
+  criterionOverlayChoices,
+  decimate,
+  overlayOf,
+  type Columns,
+} from '../../../src/app/model/series';
 import { criterionParamsSchema } from '../../../src/core/rubric/schema';
 import type { InspectedGroup } from '../../../src/core/train/types';
 
@@ -26,6 +32,46 @@ describe('chart series', () => {
     };
     expect(overlayOf(run, 'kl')).toEqual({ x: [1, 2], y: [null, 0.5] });
     expect(overlayOf(run, 'eval:rubricScore')).toEqual({ x: [10], y: [0.7] });
+  });
+
+  it('reads one criterion by id: training mean, effective weight or evaluation, gaps where absent', () => {
+    const run = {
+      criterionIds: ['topic', 'warm'],
+      metrics: [
+        // Step 1 from before `warm` was added live: its vectors are one entry short.
+        { step: 1, criterionMeans: [0.5], effectiveWeights: [1] } as never,
+        { step: 2, criterionMeans: [0.6, 0.1], effectiveWeights: [0.7, 0.3] } as never,
+        { step: 3, criterionMeans: [0.7, NaN], effectiveWeights: [0.6, 0.4] } as never,
+      ],
+      evals: [{ step: 3, criterionMeans: [0.8, 0.2] } as never],
+    };
+    expect(overlayOf(run, 'score:warm')).toEqual({ x: [1, 2, 3], y: [null, 0.1, null] });
+    expect(overlayOf(run, 'weight:warm')).toEqual({ x: [1, 2, 3], y: [null, 0.3, 0.4] });
+    expect(overlayOf(run, 'weight:topic')).toEqual({ x: [1, 2, 3], y: [1, 0.7, 0.6] });
+    expect(overlayOf(run, 'eval-score:warm')).toEqual({ x: [3], y: [0.2] });
+    // A run whose rubric has no such criterion draws nothing.
+    expect(overlayOf(run, 'score:rhyme')).toEqual({ x: [], y: [] });
+    expect(overlayOf({ ...run, criterionIds: undefined }, 'score:topic')).toEqual({ x: [], y: [] });
+  });
+
+  it('offers each criterion of the runs once, named as the first run names it', () => {
+    const choices = criterionOverlayChoices([
+      { criterionIds: ['topic', 'rhyme'], criterionNames: ['Mentions the topic', 'Rhymes'] },
+      { criterionIds: ['rhyme', 'warm'], criterionNames: ['Renamed', 'Warm'] },
+    ]);
+    expect(choices.map((c) => c.value)).toEqual([
+      'score:topic',
+      'eval-score:topic',
+      'weight:topic',
+      'score:rhyme',
+      'eval-score:rhyme',
+      'weight:rhyme',
+      'score:warm',
+      'eval-score:warm',
+      'weight:warm',
+    ]);
+    expect(choices[3].label).toBe('Rhymes: score (training batch)');
+    expect(choices[8].label).toBe('Warm: effective weight');
   });
 });
 
