@@ -11,7 +11,7 @@ import {
 } from '../core/experiment/compare';
 import { stepWindows } from '../core/experiment/windows';
 import type { RunResult } from '../core/train/run-result';
-import { table } from './tables';
+import { printable, printableLines, table } from './tables';
 
 /** Final evaluations of the runs that finished; a failed run's partial evaluations are left out. */
 export function finalsOf(results: readonly RunResult[]) {
@@ -89,7 +89,9 @@ export function formatComparison(comparison: ComparisonTable, results: readonly 
       'paired columns: wins/pairs on the same seeds, ties, and the mean difference'
     : 'no static, gdpo or worst variant finished, so there are no paired comparisons';
   const failures = formatFailures(results);
-  return [table(header, rows), note, ...(failures.length ? ['failed runs:', ...failures] : [])].join('\n');
+  return printableLines(
+    [table(header, rows), note, ...(failures.length ? ['failed runs:', ...failures] : [])].join('\n'),
+  );
 }
 
 /**
@@ -126,7 +128,7 @@ export function formatWindows(results: readonly RunResult[], size: number): stri
         w.effectiveWeights.map(f).join(' '),
       ]);
       const title = `${name}: training batches' criterion means and effective weights, ${size}-step windows, ${runs.length} run${runs.length === 1 ? '' : 's'}`;
-      return [title, table(['steps', ...ids, `weights (${ids.join(' ')})`], rows)].join('\n');
+      return printableLines([title, table(['steps', ...ids, `weights (${ids.join(' ')})`], rows)].join('\n'));
     })
     .join('\n\n');
 }
@@ -168,5 +170,5 @@ export function chooseVariants(have: readonly string[], list: string | undefined
   if (missing === undefined) return new Set(wanted);
   const shown =
     have.length > 12 ? `${have.slice(0, 12).join(', ')}, ... (${have.length} in all)` : have.join(', ');
-  return `--variants: no variant "${missing}"; the variants are ${shown}`;
+  return printable(`--variants: no variant "${missing}"; the variants are ${shown}`);
 }

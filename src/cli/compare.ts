@@ -14,6 +14,7 @@ import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experi
 import { defaultProcesses, runWithProgress } from './parallel';
 import { decodeResults, writeResults, type ReadResults } from './results-io';
 import { chooseVariants, formatComparisons, formatCriterionFinals, formatWindows } from './compare-tables';
+import { printableLines } from './tables';
 
 export const USAGE = `Usage: npm run lab -- compare <experiment.json | share link | results.json[.gz]> [options]
 
@@ -56,19 +57,23 @@ async function readResultsIfAny(path: string): Promise<ReadResults | undefined> 
 }
 
 /** Print the table and the summary; exit 1 when a run failed, with a one-line summary last. */
+// Names and failure reasons come from files: every line printed is made safe for a terminal.
+const say = (text: string) => console.log(printableLines(text));
+const sayError = (text: string) => console.error(printableLines(text));
+
 function report(
   results: readonly RunResult[],
   footer?: string,
   extra: { windows?: number; criteria?: boolean } = {},
 ): number {
-  console.log(formatComparisons(results));
-  if (footer) console.log(footer);
-  if (extra.criteria) console.log(`\n${formatCriterionFinals(results)}`);
-  if (extra.windows !== undefined) console.log(`\n${formatWindows(results, extra.windows)}`);
+  say(formatComparisons(results));
+  if (footer) say(footer);
+  if (extra.criteria) say(`\n${formatCriterionFinals(results)}`);
+  if (extra.windows !== undefined) say(`\n${formatWindows(results, extra.windows)}`);
   const failed = results.filter((r) => r.failure);
   if (failed.length === 0) return 0;
   const first = failed[0];
-  console.error(
+  sayError(
     `${failed.length} of ${results.length} runs failed (first: ${first.variant} seed ${first.seed}: ${first.failure?.reason}); ` +
       'the table compares the runs that finished',
   );
@@ -111,9 +116,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values.steps !== undefined || values.backend !== undefined || values.jobs !== undefined)
       return fail('--steps, --backend and --jobs apply to an experiment, not to a results file.');
     const { experiment, results } = stored.file;
-    console.error(
-      `${positionals[0]}: ${results.length} runs of "${experiment.name}" (${stored.file.form} form)`,
-    );
+    sayError(`${positionals[0]}: ${results.length} runs of "${experiment.name}" (${stored.file.form} form)`);
     const names = chooseVariants([...new Set(results.map((r) => r.variant))], values.variants);
     if (typeof names === 'string') return fail(names);
     const chosen = results.filter((r) => names.has(r.variant));

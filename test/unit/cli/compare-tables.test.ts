@@ -9,6 +9,7 @@ import {
   formatCriterionFinals,
   formatWindows,
 } from '../../../src/cli/compare-tables';
+import { printable, printableLines } from '../../../src/cli/tables';
 import type { RunResult } from '../../../src/core/train/run-result';
 
 function run(variant: string, task: string, method: string, seed: number, final: number): RunResult {
@@ -98,6 +99,17 @@ describe('compare tables', () => {
     // The failed run is left out: (0.4 + 0.8) / 2, lowest 0.4; `other` has no criterion a.
     expect(rows[0]).toEqual(['meadow/static', '0.60 (0.40)', '0.60 (0.40)', '—']);
     expect(rows[1]).toEqual(['other', '—', '0.30 (0.30)', '0.30 (0.30)']);
+  });
+
+  it('prints names from a file without their control characters or bidirectional overrides', () => {
+    expect(printable('a\u001b[2Jb\u202ec\u0007')).toBe('a\\x1b[2Jb\\u202ec\\x07');
+    expect(printable('plain, ünïcode · ok')).toBe('plain, ünïcode · ok');
+    expect(printableLines('one\u001b\ntwo')).toBe('one\\x1b\ntwo');
+    const hostile = grid.slice(0, 4).map((r) => ({ ...r, variant: `${r.variant}\u001b[31m` }));
+    const text = formatComparisons(hostile);
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain('meadow/focal\\x1b[31m');
+    expect(chooseVariants(['x\u001b'], 'y')).toBe('--variants: no variant "y"; the variants are x\\x1b');
   });
 
   it('chooses variants by name and names the one that is not there', () => {
