@@ -14,7 +14,7 @@ import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experi
 import { progressBar } from './progress';
 import { runHooksFor } from './run-hooks';
 import { writeResults } from './results-io';
-import { formatEvalTable } from './tables';
+import { formatEvalTable, printable } from './tables';
 
 export const USAGE = `Usage: npm run lab -- run <experiment.json | share link> [options]
 
@@ -35,8 +35,9 @@ Exit code 2 on a bad file or link, a missing file or a bad option; 1 when the ru
 measured up to there is still printed and written).`;
 
 /** A run's label: the experiment's name, and the variant's when the file has variants. */
+/** The experiment's (and variant's) name as printed: from a file, so made safe for a terminal. */
 export function runLabel(experiment: Experiment, variant: string): string {
-  return experiment.variants.length === 0 ? experiment.name : `${experiment.name} / ${variant}`;
+  return printable(experiment.variants.length === 0 ? experiment.name : `${experiment.name} / ${variant}`);
 }
 
 const fail = (message: string): number => usageError(message, 'run');
