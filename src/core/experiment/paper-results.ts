@@ -1,7 +1,8 @@
 /**
  * The paper grid's compact results, as `lab paper` writes them for the app
  * (public/paper/results.json): per task x size the verdicts with their intervals, each method's
- * curve (mean and std over seeds) and final per-criterion scores, and the cell's experiment, so
+ * curves (rubric score, and each criterion's score and effective weight; mean and std over seeds)
+ * and final per-criterion scores, and the cell's experiment, so
  * that the app draws the evidence and can load a cell without any number typed by hand. Built from
  * the runs' records (pure), and validated when read.
  */
