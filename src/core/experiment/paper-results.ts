@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 import type { RunResult } from '../train/run';
-import type { MetricRecord } from '../train/types';
 import { cellStatistic, summarise, type FinalScores, type Metric } from './compare';
 import type { Method } from '../reward/config';
+import { seedWindows, windowedBand } from './windows';
 
 export const PAPER_RESULTS_VERSION = 1;
 export const PAPER_METHODS = ['static', 'gdpo', 'worst', 'focal'] as const;
@@ -101,38 +101,6 @@ export function finalsOfRuns(results: readonly RunResult[], prefix: string): Fin
     });
 }
 
-/**
- * Mean and std over seeds of one per-step value, averaged over about `points` windows of steps
- * (each seed's window mean first, then across seeds). Null when a window has no finite value in
- * some run (a criterion switched off).
- */
-function windowedBand(
-  runs: readonly RunResult[],
-  points: number,
-  value: (m: MetricRecord) => number,
-  digits: number,
-): { steps: number[]; mean: number[]; std: number[] } | null {
-  const length = Math.min(...runs.map((r) => r.metrics.length));
-  const window = Math.max(1, Math.ceil(length / points));
-  const steps: number[] = [];
-  const mean: number[] = [];
-  const std: number[] = [];
-  for (let start = 0; start < length; start += window) {
-    const end = Math.min(length, start + window);
-    const perSeed = runs.map((r) => {
-      let sum = 0;
-      for (let i = start; i < end; i++) sum += value(r.metrics[i]);
-      return sum / (end - start);
-    });
-    if (!perSeed.every(Number.isFinite)) return null;
-    const s = summarise(perSeed);
-    steps.push(runs[0].metrics[end - 1].step);
-    mean.push(round(s.mean, digits));
-    std.push(round(s.std, digits));
-  }
-  return { steps, mean, std };
-}
-
 /** The rubric-score curve and the per-criterion curves of one method's runs. */
 function curvesOf(runs: readonly RunResult[], criteria: number) {
   const curve = windowedBand(runs, CURVE_POINTS, (m) => m.rubricScore, 4) ?? { steps: [], mean: [], std: [] };
@@ -141,8 +109,7 @@ function curvesOf(runs: readonly RunResult[], criteria: number) {
     return b && { mean: b.mean, std: b.std };
   };
   const ks = Array.from({ length: criteria }, (_, k) => k);
-  // The windows' last steps, the same for every criterion.
-  const criterionSteps = windowedBand(runs, CRITERION_POINTS, () => 0, 3)?.steps ?? [];
+  const criterionSteps = seedWindows(runs, CRITERION_POINTS).map((w) => w.lastStep);
   return {
     ...curve,
     criterionSteps,

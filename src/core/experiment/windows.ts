@@ -1,10 +1,12 @@
 /**
  * What happened during a variant's runs, per criterion: the training batches' criterion means and
- * the aggregator's effective weights, averaged over windows of steps and over seeds. The final
+ * the aggregator's effective weights, averaged over windows of steps and over seeds (`stepWindows`,
+ * for `lab compare`), or as mean and std over seeds (`windowedBand`, for the paper's curves). The final
  * evaluation says where a method ends; the windows say how it got there (which criterion rose
  * first, which one fell while the others were learned, where the weight went).
  */
 import type { MetricRecord } from '../train/types';
+import { summarise } from './compare';
 
 export interface StepWindow {
   /** The window's last step: the window holds steps (lastStep - size, lastStep]. */
@@ -47,4 +49,53 @@ export function stepWindows(
     });
   }
   return windows;
+}
+
+/**
+ * About `points` windows of equal length over the records every run has (the shortest run's
+ * length), by record index: the paper's compact curves, where every run of a cell has the same
+ * steps. `lastStep` is the first run's step at the window's end.
+ */
+export function seedWindows(
+  runs: readonly { metrics: readonly MetricRecord[] }[],
+  points: number,
+): { start: number; end: number; lastStep: number }[] {
+  const length = Math.min(...runs.map((r) => r.metrics.length));
+  const window = Math.max(1, Math.ceil(length / points));
+  const windows = [];
+  for (let start = 0; start < length; start += window) {
+    const end = Math.min(length, start + window);
+    windows.push({ start, end, lastStep: runs[0].metrics[end - 1].step });
+  }
+  return windows;
+}
+
+/**
+ * Mean and std over seeds of one per-step value on `seedWindows` (each seed's window mean first,
+ * then across seeds), rounded to `digits`. Null when a window has no finite value in some run (a
+ * criterion switched off).
+ */
+export function windowedBand(
+  runs: readonly { metrics: readonly MetricRecord[] }[],
+  points: number,
+  value: (m: MetricRecord) => number,
+  digits: number,
+): { steps: number[]; mean: number[]; std: number[] } | null {
+  const round = (x: number) => Number(x.toFixed(digits));
+  const steps: number[] = [];
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (const { start, end, lastStep } of seedWindows(runs, points)) {
+    const perSeed = runs.map((r) => {
+      let sum = 0;
+      for (let i = start; i < end; i++) sum += value(r.metrics[i]);
+      return sum / (end - start);
+    });
+    if (!perSeed.every(Number.isFinite)) return null;
+    const s = summarise(perSeed);
+    steps.push(lastStep);
+    mean.push(round(s.mean));
+    std.push(round(s.std));
+  }
+  return { steps, mean, std };
 }
