@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, WEBGPU_ARGS, chromiumNow } from './test/browser/chromium';
+import { CHROMIUM_ARGS, WEBGPU_ARGS, chromiumNow } from './src/cli/chromium';
 
 const port = Number(process.env.FOCAL_TEST_PORT ?? 4317);
 const appPort = Number(process.env.FOCAL_APP_PORT ?? 4318);

@@ -5,19 +5,17 @@
  */
 import { parseCommand, parseList, usageError } from './args';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
-import { useBackend, webgpuAdapter } from '../core/policy/backend-node';
+import { useBackend, webgpuAdapter } from './backend-node';
 import { benchConfig, benchSteps, type StepBenchResult } from '../core/train/bench';
-import type { BenchBackend } from '../../test/browser/page/bench';
-// bench-browser (vite, playwright) loads only for --where browser|all: the Node benchmark then runs
-// where neither is installed (a packed copy on a lent GPU machine, scripts/device-pack.sh).
-import type { BrowserBenchReport } from './bench-browser';
-
-export const BROWSER_BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const satisfies readonly BenchBackend[];
-export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
+import { BROWSER_BACKENDS, type BrowserBackend } from './bench-page/protocol';
+// The report needs only tables; bench-browser (vite, playwright) is imported below only for
+// --where browser|all, so the Node benchmark runs where neither is installed (a packed copy on a
+// lent GPU machine, scripts/device-pack.sh).
+import { browserProblems, formatBrowserReport, type BrowserBenchReport } from './bench-report';
 import { BACKEND_CHOICES, parseCount, type CliBackend } from './experiment-file';
 import { table } from './tables';
 import * as tf from '@tensorflow/tfjs';
-import { findChromium } from '../../test/browser/chromium';
+import { findChromium } from './chromium';
 
 export const USAGE = `Usage: npm run bench -- [options]
 
@@ -139,8 +137,7 @@ export async function run(argv: string[]): Promise<number> {
     : [];
   // A flag is known only once its backend has registered it, so a wrong name is found here.
   if (typeof results === 'string') return fail(results);
-  const report = browser ? await import('./bench-browser') : null;
-  const problems = browser && report ? report.browserProblems(browser) : [];
+  const problems = browser ? browserProblems(browser) : [];
   for (const p of problems) console.error(`problem: ${p}`);
   const code = problems.length ? 1 : 0;
   if (values.json) {
@@ -149,8 +146,7 @@ export async function run(argv: string[]): Promise<number> {
     return code;
   }
   if (inNode) console.log(formatNode(results, warmup ?? 2, webgpuAdapter()));
-  if (browser && report)
-    console.log(`${inNode ? '\n' : ''}${report.formatBrowserReport(browser, warmup ?? 1)}`);
+  if (browser) console.log(`${inNode ? '\n' : ''}${formatBrowserReport(browser, warmup ?? 1)}`);
   return code;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Where the browser tests and the browser benchmark find Chromium, and the flags that work headless
- * as root on these machines (BROWSER.md). The order: `$CHROMIUM_PATH`, then a system Chromium or
+ * as root on these machines. The order: `$CHROMIUM_PATH`, then a system Chromium or
  * Chrome, then the Chromium of the npm dev dependency `@sparticuz/chromium` (unpacked once, with
  * SwiftShader beside it). Nothing here downloads a browser from anywhere.
  *
- * Shared by test/browser/run.ts, playwright.config.ts and src/cli/bench-browser.ts.
+ * Shared by the bench (bench.ts, bench-browser.ts), vulkan.ts (SwiftShader for Dawn in Node), and the
+ * browser tests (test/browser/run.ts, playwright.config.ts).
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';

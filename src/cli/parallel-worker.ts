@@ -1,5 +1,5 @@
 /** A child process of `runJobsInParallel`: runs the bundles it is handed and reports over IPC. */
-import { useBackend } from '../core/policy/backend-node';
+import { useBackend } from './backend-node';
 import { runToEnd } from '../core/train/run';
 import { setZooSource } from '../core/zoo/source';
 import type { WorkerMessage, WorkerRequest } from './parallel';

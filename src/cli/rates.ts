@@ -4,7 +4,7 @@
  * budget is spent.
  */
 import { resolveVariants } from '../core/experiment/resolve';
-import { useBackend } from '../core/policy/backend-node';
+import { useBackend } from './backend-node';
 import { baseRates, type BaseRates } from '../core/train/base-rates';
 import { inputError, parseCommand, usageError } from './args';
 import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';

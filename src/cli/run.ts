@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolveVariants } from '../core/experiment/resolve';
 import type { Experiment } from '../core/experiment/schema';
-import { useBackend } from '../core/policy/backend-node';
+import { useBackend } from './backend-node';
 import { runToEnd } from '../core/train/run';
 import { metricsCsv } from '../core/train/csv';
 import { resultsFile } from '../core/train/results-file';

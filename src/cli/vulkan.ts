@@ -52,7 +52,7 @@ function systemLoader(): boolean {
 /** The npm Chromium's folder (unpacked on demand), or null when the package is missing or fails. */
 async function npmChromiumDir(): Promise<string | null> {
   try {
-    const { npmChromium, NPM_CHROMIUM_DIR } = await import('../../test/browser/chromium');
+    const { npmChromium, NPM_CHROMIUM_DIR } = await import('./chromium');
     await npmChromium();
     return NPM_CHROMIUM_DIR;
   } catch {

@@ -7,7 +7,7 @@
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
-import { useBackend } from '../core/policy/backend-node';
+import { useBackend } from './backend-node';
 import { TASK_IDS, getTask } from '../core/task';
 import { sha256 } from '../core/zoo/codec';
 import {

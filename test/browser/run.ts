@@ -1,8 +1,8 @@
-// Runs the browser suite: finds Chromium (test/browser/chromium.ts: CHROMIUM_PATH, a system browser,
+// Runs the browser suite: finds Chromium (src/cli/chromium.ts: CHROMIUM_PATH, a system browser,
 // then the npm dev dependency; never a download), builds the test page (the app's run pool and
 // workers, see page/) apart from `dist`, and runs Playwright, which serves the builds on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
-import { findChromium, type FoundChromium } from './chromium';
+import { findChromium, type FoundChromium } from '../../src/cli/chromium';
 
 const chromium: FoundChromium = await findChromium().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

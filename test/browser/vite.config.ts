@@ -1,6 +1,6 @@
 // Builds test/browser/page with the app's worker and wasm settings (kept in step with vite.config.ts):
-// index.html (the run pool and its test hook), policy-check.html (the policy run on one backend) and
-// bench.html (`npm run bench -- --where browser`: RL steps per backend).
+// index.html (the run pool and its test hook) and policy-check.html (the policy run on one backend).
+// The bench page has its own config (src/cli/bench-page/vite.config.ts).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { ISOLATION_HEADERS, WORKER_OPTIONS } from '../../vite.config';
@@ -24,10 +24,9 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('./page/index.html', import.meta.url)),
         policyCheck: fileURLToPath(new URL('./page/policy-check.html', import.meta.url)),
-        bench: fileURLToPath(new URL('./page/bench.html', import.meta.url)),
       },
     },
   },
-  // Cross-origin isolated like the app, so that wasm runs (and is benchmarked) threaded.
+  // Cross-origin isolated like the app, so that wasm runs threaded.
   preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
 });

@@ -4,39 +4,11 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { experimentCoreSchema, type ModelSize } from '../../../src/core/experiment/schema';
-import { benchConfig, benchSteps, type StepBenchResult } from '../../../src/core/train/bench';
-import { createTrainer } from '../../../src/core/train/trainer';
-import { selectBackend, type BackendName } from '../../../workers/backend';
-
-export type BenchBackend = BackendName;
-
-interface Selected {
-  /** The backend asked for. */
-  requested: BenchBackend;
-  /** The backend that ran (selection falls back when the one asked for fails). */
-  backend: string;
-  /** One line per backend skipped before it, saying why. */
-  fallbacks: string[];
-}
-
-export interface BenchStepsResult extends Selected {
-  result: StepBenchResult;
-  warmup: number;
-}
-
-export interface BenchTensorsResult extends Selected {
-  /** `tf.memory().numTensors` after the first step and after the last. */
-  afterFirst: number;
-  afterLast: number;
-  steps: number;
-  msPerStep: number;
-}
-
-export interface BenchApi {
-  steps(backend: BenchBackend, size: ModelSize, steps: number, warmup: number): Promise<BenchStepsResult>;
-  tensors(backend: BenchBackend, steps: number): Promise<BenchTensorsResult>;
-}
+import { experimentCoreSchema } from '../../core/experiment/schema';
+import { benchConfig, benchSteps } from '../../core/train/bench';
+import { createTrainer } from '../../core/train/trainer';
+import { selectBackend } from '../../../workers/backend';
+import type { BenchApi } from './protocol';
 
 /** The tiny run of the tensor-count check: small policy, 2 prompts x 2 rollouts, no warm start. */
 const tinyConfig = () =>

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../../src/core/policy/backend-node';
+import { useBackend } from '../../../src/cli/backend-node';
 import { createPolicy, tokenLogProbs } from '../../../src/core/policy';
 import { floatOneHot } from '../../../src/core/policy/one-hot';
 import { Rng } from '../../../src/core/random';

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { globalNorm } from '../../../src/core/policy/adam';
-import { useBackend } from '../../../src/core/policy/backend-node';
+import { useBackend } from '../../../src/cli/backend-node';
 import { Rng } from '../../../src/core/random';
 
 describe('globalNorm', () => {

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../../src/core/policy/backend-node';
+import { useBackend } from '../../../src/cli/backend-node';
 import { adamStep, clipFactor, clippedAdamStep, createAdam, globalNorm } from '../../../src/core/policy/adam';
 import { ATTENTION, causalAttention, composedAttention } from '../../../src/core/policy/kernels/attention';
 import { createPolicy, disposePolicy, samplePolicy } from '../../../src/core/policy';

@@ -3,7 +3,7 @@
  * warm-started policy within a hundred steps (wasm backend, a few seconds).
  */
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../../src/core/policy/backend-node';
+import { useBackend } from '../../../src/cli/backend-node';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
 import { runToEnd } from '../../../src/core/train/run';
 

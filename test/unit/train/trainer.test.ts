@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../../src/core/policy/backend-node';
+import { useBackend } from '../../../src/cli/backend-node';
 import { experimentCoreSchema, type ExperimentCore } from '../../../src/core/experiment/schema';
 import { rubricOf } from '../../../src/core/experiment/resolve';
 import { clearWarmStartCache, createTrainer } from '../../../src/core/train/trainer';

@@ -5,7 +5,7 @@
  * JSON line.
  */
 import * as tf from '@tensorflow/tfjs';
-import { useBackend, webgpuAdapter, type NodeBackend } from '../../../src/core/policy/backend-node';
+import { useBackend, webgpuAdapter, type NodeBackend } from '../../../src/cli/backend-node';
 import { createPolicy, disposePolicy, samplePolicy, tokenLogProbs } from '../../../src/core/policy';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
 import { createTrainer } from '../../../src/core/train/trainer';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_SIZES } from '../../../src/core/experiment/schema';
 import { createPolicy, disposePolicy, setWeights } from '../../../src/core/policy';
-import { useBackend } from '../../../src/core/policy/backend-node';
+import { useBackend } from '../../../src/cli/backend-node';
 import { Rng } from '../../../src/core/random/rng';
 import { TASKS, TASK_IDS, getTask, PROMPT_LENGTH, vocabularyOf } from '../../../src/core/task';
 import { checkpointWeights, parseZooManifest, zooEntry } from '../../../src/core/zoo/manifest';

@@ -1,0 +1,53 @@
+/**
+ * What the bench page (page.ts, worker.ts) and its driver in Node (../bench-browser.ts) agree on:
+ * the backends asked for, the calls and their results. Types and one constant only, so that the
+ * Node side loads neither the page nor TensorFlow.js through it.
+ */
+import type { ModelSize } from '../../core/experiment/schema';
+import type { StepBenchResult } from '../../core/train/bench';
+import type { BackendName } from '../../../workers/backend';
+
+export type BenchBackend = BackendName;
+
+interface Selected {
+  /** The backend asked for. */
+  requested: BenchBackend;
+  /** The backend that ran (selection falls back when the one asked for fails). */
+  backend: string;
+  /** One line per backend skipped before it, saying why. */
+  fallbacks: string[];
+}
+
+export interface BenchStepsResult extends Selected {
+  result: StepBenchResult;
+  warmup: number;
+}
+
+export interface BenchTensorsResult extends Selected {
+  /** `tf.memory().numTensors` after the first step and after the last. */
+  afterFirst: number;
+  afterLast: number;
+  steps: number;
+  msPerStep: number;
+}
+
+export interface BenchApi {
+  steps(backend: BenchBackend, size: ModelSize, steps: number, warmup: number): Promise<BenchStepsResult>;
+  tensors(backend: BenchBackend, steps: number): Promise<BenchTensorsResult>;
+}
+
+/** The backends `npm run bench -- --where browser` measures, by default all four. */
+export const BROWSER_BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const satisfies readonly BenchBackend[];
+export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
+
+/** The page's hook, driven through Playwright. */
+export interface BenchHook {
+  steps(...args: Parameters<BenchApi['steps']>): Promise<BenchStepsResult>;
+  tensors(...args: Parameters<BenchApi['tensors']>): Promise<BenchTensorsResult>;
+}
+
+declare global {
+  interface Window {
+    __bench?: BenchHook;
+  }
+}
