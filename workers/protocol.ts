@@ -5,13 +5,12 @@
 import type { BackendChoice, ExperimentCore } from '../src/core/experiment/schema';
 import type {
   Checkpoint,
-  EvalRecord,
   InspectedGroup,
   LiveEdit,
-  MetricRecord,
   TrainerFaults,
   WeightMatrix,
 } from '../src/core/train/types';
+import type { EvalRecord, MetricRecord } from '../src/core/records/types';
 
 /** The worker-side status of a run (the pool adds 'queued'). */
 export type WorkerRunStatus = 'starting' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';

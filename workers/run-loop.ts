@@ -3,7 +3,8 @@
  * with a fake trainer. Steps are serialised with every other use of the trainer; records leave in
  * batches (every N steps or ~100 ms of work), never one message per step.
  */
-import type { Checkpoint, EvalRecord, LiveEdit, MetricRecord, RunTrainer } from '../src/core/train/types';
+import type { Checkpoint, LiveEdit, RunTrainer } from '../src/core/train/types';
+import type { EvalRecord, MetricRecord } from '../src/core/records/types';
 import type {
   EditProblem,
   LoopOptions,

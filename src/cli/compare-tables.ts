@@ -10,7 +10,7 @@ import {
   type PairedComparison,
 } from '../core/experiment/compare';
 import { stepWindows } from '../core/experiment/windows';
-import type { RunResult } from '../core/train/run-result';
+import type { RunResult } from '../core/records/run-result';
 import { printable, printableLines, table } from './tables';
 
 /** Final evaluations of the runs that finished; a failed run's partial evaluations are left out. */

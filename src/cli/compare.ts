@@ -7,8 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolveVariants } from '../core/experiment/resolve';
-import type { RunJob, RunResult } from '../core/train/run-result';
-import { isGzip, looksLikeResults, resultsFile } from '../core/train/results-file';
+import type { RunJob, RunResult } from '../core/records/run-result';
+import { isGzip, looksLikeResults, resultsFile } from '../core/records/results-file';
 import { inputError, parseCommand, usageError } from './args';
 import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experiment-file';
 import { defaultProcesses, runWithProgress } from './parallel';

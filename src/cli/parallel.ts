@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { failedBeforeTraining, type RunJob, type RunResult } from '../core/train/run-result';
+import { failedBeforeTraining, type RunJob, type RunResult } from '../core/records/run-result';
 import type { CliBackend } from './experiment-file';
 import { progressBar } from './progress';
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { describeProblems } from '../core/validation';
 import { parseJsonBytes } from '../core/input/text';
-import { isGzip, parseResultsFile, type ResultsFile } from '../core/train/results-file';
+import { isGzip, parseResultsFile, type ResultsFile } from '../core/records/results-file';
 
 export async function writeResults(path: string, file: ResultsFile): Promise<void> {
   // The full form stays readable in an editor; the compact one is for keeping.

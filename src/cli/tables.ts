@@ -1,5 +1,5 @@
 /** Plain-text tables for the terminal. */
-import type { RunResult } from '../core/train/run-result';
+import type { RunResult } from '../core/records/run-result';
 
 /**
  * Text from a file (a variant's or an experiment's name) made safe to print: control characters and

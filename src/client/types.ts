@@ -3,7 +3,8 @@
  * hears back. The UI never reaches into a trainer; it sends these commands and receives records.
  */
 import type { ExperimentCore, BackendChoice } from '../core/experiment/schema';
-import type { EvalRecord, InspectedGroup, LiveEdit, MetricRecord, WeightMatrix } from '../core/train/types';
+import type { InspectedGroup, LiveEdit, WeightMatrix } from '../core/train/types';
+import type { EvalRecord, MetricRecord } from '../core/records/types';
 
 export type RunStatus =
   | 'queued' // waiting for a free worker (the pool has a cap)

@@ -2,13 +2,13 @@
  * The app imports a results file of the command line (`lab compare --out results.json.gz
  * --compact`): gzipped bytes, unpacked by the browser's DecompressionStream, each run arriving in
  * the run list (the conversion itself, done or failed with its reason, is unit-tested in
- * test/unit/train/results-file.test.ts).
+ * test/unit/records/results-file.test.ts).
  */
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { EXPERIMENT_VERSION, experimentCoreSchema, experimentSchema } from '../../src/core/experiment/schema';
-import { resultsFile } from '../../src/core/train/results-file';
-import type { RunResult } from '../../src/core/train/run-result';
+import { resultsFile } from '../../src/core/records/results-file';
+import type { RunResult } from '../../src/core/records/run-result';
 
 /** The production build of the app, as the console test serves it. */
 const APP = `http://127.0.0.1:${Number(process.env.FOCAL_APP_PORT ?? 4318)}/`;

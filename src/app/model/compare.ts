@@ -3,7 +3,7 @@
  * latest evaluation. Mean and sample standard deviation across seeds, and paired wins against the
  * first arm on the seeds both share, as ALGORITHMS.md asks.
  */
-import type { EvalRecord } from '../../core/train/types';
+import type { EvalRecord } from '../../core/records/types';
 import {
   formatMeanStd,
   pairedComparison,

@@ -4,7 +4,7 @@
  * only when the page asks for it, so that no task of the page's takes long to receive one; the
  * last message carries the result with the records taken out.
  */
-import type { EvalRecord, MetricRecord } from '../../core/train/types';
+import type { EvalRecord, MetricRecord } from '../../core/records/types';
 import type { Parsed } from '../../core/validation';
 import type { Imported, SavedRun } from './saved-run';
 

@@ -13,9 +13,9 @@ import type { Experiment } from '../../core/experiment/schema';
 import { rawProblems } from '../../core/input/raw';
 import { parseJsonBytes } from '../../core/input/text';
 import { parseWith, type Parsed, type Problem } from '../../core/validation';
-import { evalRecordSchema, metricRecordSchema, runConfigSchema } from '../../core/train/records-schema';
-import { looksLikeResults, parseResultsFile, type ResultsFile } from '../../core/train/results-file';
-import type { RunResult } from '../../core/train/run-result';
+import { evalRecordSchema, metricRecordSchema, runConfigSchema } from '../../core/records/schema';
+import { looksLikeResults, parseResultsFile, type ResultsFile } from '../../core/records/results-file';
+import type { RunResult } from '../../core/records/run-result';
 
 export const SAVED_RUN_FORMAT = 'focal-lab-run';
 export const SAVED_RUN_VERSION = 1;

@@ -2,7 +2,7 @@
  * Chart data from run records, in uPlot's column layout: `[x, y1, y2, ...]`.
  * Plain functions so that the views stay thin and the shapes are testable.
  */
-import type { EvalRecord, MetricRecord } from '../../core/train/types';
+import type { EvalRecord, MetricRecord } from '../../core/records/types';
 
 export type Columns = [number[], ...(number | null)[][]];
 

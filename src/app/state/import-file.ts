@@ -8,8 +8,8 @@
  */
 import { LOAD_STORED, NEXT_SLICE, type ImportMessage } from '../model/import-protocol';
 import { MAX_IMPORT_BYTES, parseImport, type Imported, type SavedRun } from '../model/saved-run';
-import { isGzip } from '../../core/train/results-file';
-import type { EvalRecord, MetricRecord } from '../../core/train/types';
+import { isGzip } from '../../core/records/results-file';
+import type { EvalRecord, MetricRecord } from '../../core/records/types';
 import type { Parsed } from '../../core/validation';
 import { loadRuns } from './persist';
 

@@ -5,7 +5,7 @@
  * evaluation says where a method ends; the windows say how it got there (which criterion rose
  * first, which one fell while the others were learned, where the weight went).
  */
-import type { MetricRecord } from '../train/types';
+import type { MetricRecord } from '../records/types';
 import { summarise } from './compare';
 
 export interface StepWindow {

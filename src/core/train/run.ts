@@ -4,10 +4,11 @@
  */
 import { createTrainer } from './trainer';
 import { isEvaluationStep } from './schedule';
-import type { EvalRecord, MetricRecord, TrainerHooks } from './types';
-import type { RunFailure, RunJob, RunResult } from './run-result';
+import type { TrainerHooks } from './types';
+import type { EvalRecord, MetricRecord } from '../records/types';
+import type { RunFailure, RunJob, RunResult } from '../records/run-result';
 
-export { failedBeforeTraining, type RunFailure, type RunJob, type RunResult } from './run-result';
+export { failedBeforeTraining, type RunFailure, type RunJob, type RunResult } from '../records/run-result';
 
 export async function runToEnd(
   job: RunJob,

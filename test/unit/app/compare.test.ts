@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareArms, formatMeanStd } from '../../../src/app/model/compare';
 import { summarise as meanStd } from '../../../src/core/experiment/compare';
-import type { EvalRecord } from '../../../src/core/train/types';
+import type { EvalRecord } from '../../../src/core/records/types';
 
 const evalOf = (
   rubricScore: number,

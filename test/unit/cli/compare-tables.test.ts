@@ -10,7 +10,7 @@ import {
   formatWindows,
 } from '../../../src/cli/compare-tables';
 import { printable, printableLines } from '../../../src/cli/tables';
-import type { RunResult } from '../../../src/core/train/run-result';
+import type { RunResult } from '../../../src/core/records/run-result';
 
 function run(variant: string, task: string, method: string, seed: number, final: number): RunResult {
   const evalAt = (step: number, x: number) => ({

@@ -1,7 +1,8 @@
 /** Fakes for the pool and loop tests: a scriptable worker handle and an in-memory trainer. */
 import type { WorkerHandle, WorkerFactory } from '../../../src/client/worker-handle';
 import type { InitOptions, RunBatch, RunSink, WorkerRunSpec } from '../../../workers/protocol';
-import type { Checkpoint, LiveEdit, MetricRecord, RunTrainer } from '../../../src/core/train/types';
+import type { Checkpoint, LiveEdit, RunTrainer } from '../../../src/core/train/types';
+import type { MetricRecord } from '../../../src/core/records/types';
 import { NonFiniteError } from '../../../src/core/train/types';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
 import type { RunSpec } from '../../../src/client/types';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { paperCell, paperCellSchema } from '../../../src/core/experiment/paper-results';
-import type { RunResult } from '../../../src/core/train/run-result';
+import type { RunResult } from '../../../src/core/records/run-result';
 import { cellCurves, curveChoices } from '../../../src/app/model/paper';
 
 function run(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stepWindows } from '../../../src/core/experiment/windows';
-import type { MetricRecord } from '../../../src/core/train/types';
+import type { MetricRecord } from '../../../src/core/records/types';
 
 /** A record with only the fields the windows read (the rest are not looked at). */
 const rec = (step: number, means: number[], weights: number[]) =>

@@ -8,7 +8,8 @@ import { useBackend } from '../../../src/cli/backend-node';
 import { experimentCoreSchema, type ExperimentCore } from '../../../src/core/experiment/schema';
 import { rubricOf } from '../../../src/core/experiment/resolve';
 import { clearWarmStartCache, createTrainer } from '../../../src/core/train/trainer';
-import { NonFiniteError, type MetricRecord } from '../../../src/core/train/types';
+import { NonFiniteError } from '../../../src/core/train/types';
+import { type MetricRecord } from '../../../src/core/records/types';
 
 const tiny = (overrides: Record<string, unknown> = {}): ExperimentCore =>
   experimentCoreSchema.parse({

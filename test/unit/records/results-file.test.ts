@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseImport } from '../../../src/app/model/saved-run';
 import { experimentCoreSchema, experimentSchema } from '../../../src/core/experiment/schema';
-import { parseResultsFile, resultsFile, thinMetrics } from '../../../src/core/train/results-file';
-import type { RunResult } from '../../../src/core/train/run-result';
-import type { MetricRecord } from '../../../src/core/train/types';
+import { parseResultsFile, resultsFile, thinMetrics } from '../../../src/core/records/results-file';
+import type { RunResult } from '../../../src/core/records/run-result';
+import type { MetricRecord } from '../../../src/core/records/types';
 
 const metric = (step: number): MetricRecord => ({
   step,

@@ -11,7 +11,7 @@ import { parseConfig, parseExperiment } from '../experiment/resolve';
 import { rawProblems } from '../input/raw';
 import type { Experiment } from '../experiment/schema';
 import { problemsOf, type Parsed, type Problem } from '../validation';
-import { evalRecordSchema, metricRecordSchema, runConfigSchema } from './records-schema';
+import { evalRecordSchema, metricRecordSchema, runConfigSchema } from './schema';
 import type { RunResult } from './run-result';
 import type { MetricRecord } from './types';
 

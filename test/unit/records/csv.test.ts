@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, evalsCsv, metricsCsv, type ExportedRun } from '../../../src/core/train/csv';
+import { csvField, evalsCsv, metricsCsv, type ExportedRun } from '../../../src/core/records/csv';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
-import type { MetricRecord } from '../../../src/core/train/types';
+import type { MetricRecord } from '../../../src/core/records/types';
 
 const metric = (step: number, means: number[]): MetricRecord => ({
   step,
