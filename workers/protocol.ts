@@ -1,8 +1,9 @@
 /**
- * The messages between the pool client (main thread) and a trainer worker. Types only, shared by
- * both sides; everything here is structured-clonable plain data.
+ * The messages between the pool client (main thread) and a trainer worker, built on the run
+ * contract (src/core/records/run.ts). Types only, shared by both sides; everything here is
+ * structured-clonable plain data.
  */
-import type { BackendChoice, ExperimentCore } from '../src/core/experiment/schema';
+import type { ExperimentCore } from '../src/core/experiment/schema';
 import type {
   Checkpoint,
   InspectedGroup,
@@ -10,31 +11,18 @@ import type {
   TrainerFaults,
   WeightMatrix,
 } from '../src/core/train/types';
+import type { BackendInfo, RunSpec, RunStatus } from '../src/core/records/run';
 import type { EvalRecord, MetricRecord } from '../src/core/records/types';
 
 /** The worker-side status of a run (the pool adds 'queued'). */
-export type WorkerRunStatus = 'starting' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+export type WorkerRunStatus = Exclude<RunStatus, 'queued'>;
 
-export interface BackendReport {
-  name: string;
-  fallbacks: string[];
-  /** wasm only: threads XNNPACK runs on (1 where the page is not cross-origin isolated), and SIMD. */
-  threads?: number;
-  simd?: boolean;
-  /** wasm only: whether the page is cross-origin isolated (needed for the threaded build). */
-  isolated?: boolean;
-}
+/** The names workers/backend.ts and trainer.worker.ts use for the run contract's types. */
+export type BackendReport = BackendInfo;
+export type WorkerRunSpec = RunSpec;
 
-/** The run a worker is asked to train (same shape as the client's `RunSpec`). */
-export interface WorkerRunSpec {
-  id: string;
-  name: string;
-  config: ExperimentCore;
-  seed: number;
-  backend: BackendChoice;
-  /** For 'auto': backends fastest first, as the page's probe measured them. */
-  backendOrder?: ('webgpu' | 'webgl' | 'wasm' | 'cpu')[];
-}
+/** How fast a run steps: steps per batch, and a pause between batches. */
+export type Speed = { stepsPerBatch: number; delayMs: number };
 
 export interface LoopOptions {
   /** Flush a batch at least every this many steps... */
@@ -69,7 +57,7 @@ export interface RunBatch {
   status?: WorkerRunStatus;
   /** Reason for paused/failed/stopped, or warm-start progress text; null clears it. */
   reason?: string | null;
-  backend?: BackendReport;
+  backend?: BackendInfo;
   criterionIds?: string[];
   criterionNames?: string[];
   totalSteps?: number;
@@ -88,7 +76,8 @@ export interface RunSink {
   batch(update: RunBatch): void | Promise<void>;
 }
 
-export interface WorkerSnapshot {
+/** The latest groups and the weights, for the rollout inspector and the weight views. */
+export interface RunSnapshot {
   step: number;
   groups: InspectedGroup[];
   weights: WeightMatrix[];
@@ -98,14 +87,14 @@ export type EditProblem = { path: string; message: string };
 
 /** The service a trainer worker exposes with Comlink. */
 export interface TrainerService {
-  init(spec: WorkerRunSpec, sink: RunSink, options?: InitOptions): Promise<void>;
+  init(spec: RunSpec, sink: RunSink, options?: InitOptions): Promise<void>;
   start(): Promise<void>;
   pause(): Promise<void>;
   singleStep(): Promise<void>;
   stop(): Promise<void>;
-  setSpeed(speed: { stepsPerBatch: number; delayMs: number }): Promise<void>;
+  setSpeed(speed: Speed): Promise<void>;
   edit(edit: LiveEdit): Promise<EditProblem[]>;
-  snapshot(): Promise<WorkerSnapshot>;
+  snapshot(): Promise<RunSnapshot>;
   checkpoint(): Promise<Checkpoint>;
   restoreFrom(checkpoint: Checkpoint): Promise<void>;
 }

@@ -10,8 +10,9 @@ import type {
   LoopOptions,
   RunBatch,
   RunSink,
+  RunSnapshot,
+  Speed,
   WorkerRunStatus,
-  WorkerSnapshot,
 } from './protocol';
 import { sleep, yieldToEvents } from './yield';
 import { isEvaluationStep } from '../src/core/train/schedule';
@@ -99,7 +100,7 @@ export class RunLoop {
     await this.flush();
   }
 
-  setSpeed(speed: { stepsPerBatch: number; delayMs: number }): void {
+  setSpeed(speed: Speed): void {
     this.options.stepsPerBatch = Math.max(1, Math.floor(speed.stepsPerBatch));
     this.options.delayMs = Math.max(0, speed.delayMs);
   }
@@ -109,7 +110,7 @@ export class RunLoop {
     return this.trainer.applyEdit(edit);
   }
 
-  snapshot(): Promise<WorkerSnapshot> {
+  snapshot(): Promise<RunSnapshot> {
     return this.withTrainer(async () => ({
       step: this.trainer.stepIndex,
       groups: this.trainer.inspect(),

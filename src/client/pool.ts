@@ -9,9 +9,23 @@
  */
 import type { BackendChoice } from '../core/experiment/schema';
 import type { Checkpoint, LiveEdit } from '../core/train/types';
-import type { EditProblem, LoopOptions, RunBatch } from '../../workers/protocol';
-import type { RunCommands, RunSnapshot, RunSpec, RunStatus, RunView, Speed } from './types';
+import type { RunSpec, RunStatus, RunView } from '../core/records/run';
+import type { EditProblem, LoopOptions, RunBatch, RunSnapshot, Speed } from '../../workers/protocol';
 import { createTrainerWorker, type WorkerFactory, type WorkerHandle } from './worker-handle';
+
+/** Typed commands the UI uses; implemented by the pool. */
+export interface RunCommands {
+  start(id: string): void;
+  pause(id: string): void;
+  singleStep(id: string): void;
+  stop(id: string): void;
+  setSpeed(id: string, speed: Speed): void;
+  edit(id: string, edit: LiveEdit): void;
+  snapshot(id: string): Promise<RunSnapshot | null>;
+  /** Resume a failed or paused run from its last checkpoint, optionally on another backend. */
+  resume(id: string, backend?: BackendChoice): void;
+  remove(id: string): void;
+}
 
 export interface PoolOptions {
   /** Cap on concurrently live workers; runs beyond it wait with status 'queued'. */

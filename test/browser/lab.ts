@@ -5,7 +5,7 @@
 import { expect, type ConsoleMessage, type Page } from '@playwright/test';
 import { experimentSchema, type Experiment } from '../../src/core/experiment/schema';
 import type { TestRunInput } from './page/hook';
-import type { RunStatus, RunView } from '../../src/client/types';
+import type { RunStatus, RunView } from '../../src/core/records/run';
 import type { PolicyCheckBackend, PolicyCheckResult } from './page/policy-check';
 
 /** A run small enough to warm-start and step in seconds on SwiftShader or the CPU backend. */

@@ -6,7 +6,7 @@
  * record are dropped rather than refused, so that a file from a newer version still imports.
  */
 import { z } from 'zod';
-import type { RunStatus, RunView } from '../../client/types';
+import type { RunStatus, RunView } from '../../core/records/run';
 import { BACKENDS } from '../../core/experiment/schema';
 import { parseConfig, parseExperiment } from '../../core/experiment/resolve';
 import type { Experiment } from '../../core/experiment/schema';

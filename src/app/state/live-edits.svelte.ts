@@ -2,7 +2,7 @@
  * Live edits: after the user edits the form, the valid rubric, method and learning rate go to the
  * selected live run (same task) once the edits settle, and `message` says what happened.
  */
-import type { RunView } from '../../client/types';
+import type { RunView } from '../../core/records/run';
 import type { LiveEdit } from '../../core/train/types';
 import { describeProblems } from '../../core/validation';
 import { rlLearningRate } from '../../core/experiment/learning-rate';

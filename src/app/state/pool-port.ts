@@ -3,7 +3,8 @@
  * run, and a subscription to batched run views. Kept as an interface so that the state can be
  * driven by a fake in tests and by the real pool in the page.
  */
-import type { RunCommands, RunSpec, RunView } from '../../client/types';
+import type { RunCommands } from '../../client/pool';
+import type { RunSpec, RunView } from '../../core/records/run';
 import type { Checkpoint } from '../../core/train/types';
 
 export interface RunPoolPort extends Omit<RunCommands, 'edit'> {

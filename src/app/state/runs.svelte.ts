@@ -4,7 +4,8 @@
  * batches by the pool and can hold thousands of records.
  */
 import { SvelteSet } from 'svelte/reactivity';
-import type { RunSnapshot, RunSpec, RunStatus, RunView, Speed } from '../../client/types';
+import type { RunSnapshot, Speed } from '../../../workers/protocol';
+import type { RunSpec, RunStatus, RunView } from '../../core/records/run';
 import type { BackendChoice } from '../../core/experiment/schema';
 import type { LiveEdit } from '../../core/train/types';
 import type { PlannedRun } from '../model/launch';

@@ -3,7 +3,8 @@
  * a second while it steps, and once after each single step. Create it during a component's
  * initialisation (it owns an effect, cleaned up with the component).
  */
-import type { RunSnapshot, RunView } from '../../client/types';
+import type { RunSnapshot } from '../../../workers/protocol';
+import type { RunView } from '../../core/records/run';
 import type { RunsState } from './runs.svelte';
 
 const POLL_MS = 1000;

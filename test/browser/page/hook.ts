@@ -8,7 +8,8 @@ import { BACKENDS, type BackendChoice } from '../../../src/core/experiment/schem
 import { parseConfig } from '../../../src/core/experiment/resolve';
 import type { LiveEdit, TrainerFaults } from '../../../src/core/train/types';
 import { RunPool } from '../../../src/client/pool';
-import type { RunView, Speed } from '../../../src/client/types';
+import type { RunView } from '../../../src/core/records/run';
+import type { Speed } from '../../../workers/protocol';
 import { wrapTrainerWorker, type WorkerFactory } from '../../../src/client/worker-handle';
 import { CRASH_MESSAGE } from './crash';
 

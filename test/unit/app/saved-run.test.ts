@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromSavedRun, parseImport, toSavedRun } from '../../../src/app/model/saved-run';
-import type { RunView } from '../../../src/client/types';
+import type { RunView } from '../../../src/core/records/run';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);

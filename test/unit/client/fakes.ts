@@ -1,15 +1,15 @@
 /** Fakes for the pool and loop tests: a scriptable worker handle and an in-memory trainer. */
 import type { WorkerHandle, WorkerFactory } from '../../../src/client/worker-handle';
-import type { InitOptions, RunBatch, RunSink, WorkerRunSpec } from '../../../workers/protocol';
+import type { InitOptions, RunBatch, RunSink } from '../../../workers/protocol';
 import type { Checkpoint, LiveEdit, RunTrainer } from '../../../src/core/train/types';
 import type { MetricRecord } from '../../../src/core/records/types';
 import { NonFiniteError } from '../../../src/core/train/types';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
-import type { RunSpec } from '../../../src/client/types';
+import type { RunSpec } from '../../../src/core/records/run';
 
 export class FakeWorker implements WorkerHandle {
   sink: RunSink | null = null;
-  spec: WorkerRunSpec | null = null;
+  spec: RunSpec | null = null;
   options: InitOptions | undefined;
   calls: string[] = [];
   terminated = false;
@@ -17,7 +17,7 @@ export class FakeWorker implements WorkerHandle {
 
   constructor(readonly name: string) {}
 
-  async init(spec: WorkerRunSpec, sink: RunSink, options?: InitOptions) {
+  async init(spec: RunSpec, sink: RunSink, options?: InitOptions) {
     this.spec = spec;
     this.sink = sink;
     this.options = options;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunPool } from '../../../src/client/pool';
-import type { RunView } from '../../../src/client/types';
+import type { RunView } from '../../../src/core/records/run';
 import { fakeFactory, metric, spec } from './fakes';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));

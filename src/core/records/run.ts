@@ -1,13 +1,15 @@
 /**
- * The contract between the app and the training workers: what the UI can ask of a run and what it
- * hears back. The UI never reaches into a trainer; it sends these commands and receives records.
+ * A run as the page holds it, the one contract between the page's pool and a trainer worker: what
+ * a worker is asked to train (`RunSpec`), its status, its backend, and the records it sends back.
+ * The worker's messages (workers/protocol.ts), the pool (src/client/) and the run store
+ * (src/web/) all use these types. Plain data, so that it crosses the worker boundary and goes
+ * into IndexedDB and saved-run files unchanged.
  */
-import type { ExperimentCore, BackendChoice } from '../core/experiment/schema';
-import type { InspectedGroup, LiveEdit, WeightMatrix } from '../core/train/types';
-import type { EvalRecord, MetricRecord } from '../core/records/types';
+import type { BackendChoice, ExperimentCore } from '../experiment/schema';
+import type { EvalRecord, MetricRecord } from './types';
 
 export type RunStatus =
-  | 'queued' // waiting for a free worker (the pool has a cap)
+  | 'queued' // waiting for a free worker (the pool has a cap); never a worker's status
   | 'starting' // worker booting, backend selection, warm start
   | 'ready' // warm-started, not stepping
   | 'running'
@@ -21,7 +23,7 @@ export interface BackendInfo {
   name: string;
   /** Why earlier choices were skipped, one line per fallback (empty when the first choice worked). */
   fallbacks: string[];
-  /** wasm only: the threads it computes on (more than 1 needs a cross-origin isolated page). */
+  /** wasm only: the threads XNNPACK runs on (1 where the page is not cross-origin isolated). */
   threads?: number;
   /** wasm only: whether it runs the SIMD build. */
   simd?: boolean;
@@ -29,6 +31,7 @@ export interface BackendInfo {
   isolated?: boolean;
 }
 
+/** The run a worker is asked to train. */
 export interface RunSpec {
   /** Stable id chosen by the client. */
   id: string;
@@ -37,7 +40,7 @@ export interface RunSpec {
   seed: number;
   backend: BackendChoice;
   /** For 'auto': backends fastest first, as the page's probe measured them (backend-choice.ts). */
-  backendOrder?: ('webgpu' | 'webgl' | 'wasm' | 'cpu')[];
+  backendOrder?: Exclude<BackendChoice, 'auto'>[];
 }
 
 /** Everything the UI shows of a run; updated in batches, never per step. */
@@ -53,26 +56,4 @@ export interface RunView {
   evals: EvalRecord[];
   /** Step of the last good checkpoint kept by the worker (null before the first). */
   checkpointStep: number | null;
-}
-
-export interface RunSnapshot {
-  step: number;
-  groups: InspectedGroup[];
-  weights: WeightMatrix[];
-}
-
-export type Speed = { stepsPerBatch: number; delayMs: number };
-
-/** Typed commands the UI uses; implemented by the worker pool client. */
-export interface RunCommands {
-  start(id: string): void;
-  pause(id: string): void;
-  singleStep(id: string): void;
-  stop(id: string): void;
-  setSpeed(id: string, speed: Speed): void;
-  edit(id: string, edit: LiveEdit): void;
-  snapshot(id: string): Promise<RunSnapshot | null>;
-  /** Resume a failed or paused run from its last checkpoint, optionally on another backend. */
-  resume(id: string, backend?: BackendChoice): void;
-  remove(id: string): void;
 }
