@@ -6,9 +6,15 @@
 import {
   compareVariants,
   formatMeanStd,
+  METRICS,
+  metricTests,
+  SEPARATE_BASELINES,
   type ComparisonTable,
+  type Metric,
   type PairedComparison,
 } from '../core/experiment/compare';
+import { holm, verdictAt, type PairedT } from '../core/experiment/paired-t';
+import type { Verdict } from '../core/experiment/bootstrap';
 import { stepWindows } from '../core/experiment/windows';
 import type { RunResult } from '../core/records/run-result';
 import { printable, printableLines, table } from './tables';
@@ -86,7 +92,8 @@ export function formatComparison(comparison: ComparisonTable, results: readonly 
   ];
   const note = comparison.baseline
     ? `baseline: "${comparison.baseline}", the strongest static aggregation (best of static, gdpo, worst) by mean rubric score;\n` +
-      'paired columns: wins/pairs on the same seeds, ties, and the mean difference'
+      'paired columns: wins/pairs on the same seeds, ties, and the mean difference (descriptive: the baseline is picked\n' +
+      'on the seeds it is scored on; the tests below pick it on the other seeds)'
     : 'no static, gdpo or worst variant finished, so there are no paired comparisons';
   const failures = formatFailures(results);
   return printableLines(
@@ -108,6 +115,111 @@ export function formatComparisons(results: readonly RunResult[]): string {
       return `${cell}:\n${formatComparison(compareVariants(finalsOf(runs)), runs)}`;
     })
     .join('\n\n');
+}
+
+const signed = (x: number, digits = 3) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+const VERDICT_WORDS: Record<Verdict, string> = {
+  win: 'clear win',
+  loss: 'clear loss',
+  undecided: 'undecided',
+};
+
+/** One test as the tables print it: `+0.044 [+0.006, +0.091], d_z 1.40, p 0.035, undecided` (p corrected). */
+export function formatTest(x: {
+  mean: number;
+  low: number;
+  high: number;
+  dz?: number | null;
+  pHolm?: number | null;
+  verdict: Verdict;
+}): string {
+  const number = (v: number | null | undefined, f: (v: number) => string) =>
+    v === null || v === undefined || Number.isNaN(v) ? '—' : f(v);
+  const dz = number(x.dz, (v) => (Number.isFinite(v) ? v.toFixed(2) : v > 0 ? 'inf' : '-inf'));
+  const p = number(x.pHolm, (v) => (v < 0.001 ? '<0.001' : v.toFixed(3)));
+  const interval = Number.isNaN(x.low) ? '[—]' : `[${signed(x.low)}, ${signed(x.high)}]`;
+  return `${number(x.mean, signed)} ${interval}, d_z ${dz}, p ${p}, ${VERDICT_WORDS[x.verdict]}`;
+}
+
+const METRIC_NAMES: Record<Metric, string> = {
+  rubricScore: 'rubric',
+  worstScore: 'worst',
+  allPassRate: 'all-pass',
+};
+
+/**
+ * Paired t tests of every variant that is not a baseline (static, gdpo, worst, sa-mrpo) against
+ * the best of the static aggregations chosen on the other seeds, and against each baseline variant
+ * alone, on every metric, per task x size; Holm's correction over the whole output, one family per
+ * comparison (the best of, and each baseline method alone).
+ */
+export function formatTests(results: readonly RunResult[]): string {
+  const cellOf = (r: RunResult) => `${r.config.task} / ${r.config.model.size}`;
+  const cells = [...new Set(results.map(cellOf))];
+  type Entry = { family: string; test: PairedT; p: number };
+  const entries: Entry[] = [];
+  const tables = cells.map((cell) => {
+    const runs = results.filter((r) => cellOf(r) === cell);
+    const finals = finalsOf(runs);
+    const methodOf = new Map(finals.map((f) => [f.variant, f.method]));
+    const candidates = [...methodOf].filter(([, m]) => !SEPARATE_BASELINES.includes(m)).map(([v]) => v);
+    const baselines = [...methodOf].filter(([, m]) => SEPARATE_BASELINES.includes(m)).map(([v]) => v);
+    const rows = candidates.flatMap((candidate) =>
+      METRICS.flatMap((metric) => {
+        const t = metricTests(finals, metric, candidate);
+        if (!t) return [];
+        const best: Entry = { family: 'best of', test: t.bestOf.test, p: t.bestOf.test.p };
+        entries.push(best);
+        const alone = baselines.map((name) => {
+          const x = t.separate.find((s) => s.baseline === name);
+          if (!x) return undefined;
+          const entry = { family: String(methodOf.get(name)), test: x.test, p: x.test.p };
+          entries.push(entry);
+          return entry;
+        });
+        return [{ candidate, metric, label: t.bestOf.baseline, best, alone }];
+      }),
+    );
+    return { cell, baselines, rows };
+  });
+  // Holm within each family, over every cell of the output.
+  const adjusted = new Map<Entry, number>();
+  for (const family of new Set(entries.map((e) => e.family))) {
+    const members = entries.filter((e) => e.family === family);
+    holm(members.map((e) => e.p)).forEach((p, i) => adjusted.set(members[i], p));
+  }
+  const show = (e: Entry | undefined) => {
+    if (!e) return '—';
+    const p = adjusted.get(e) ?? Number.NaN;
+    return formatTest({ ...e.test, pHolm: p, verdict: verdictAt(e.test, p) });
+  };
+  const blocks = tables
+    .filter((t) => t.rows.length > 0)
+    .map((t) => {
+      const header = [
+        'variant',
+        'metric',
+        'best of (chosen on the other seeds)',
+        ...t.baselines.map((b) => `vs ${b}`),
+      ];
+      const rows = t.rows.map((r) => [
+        r.candidate,
+        METRIC_NAMES[r.metric],
+        `${show(r.best)} (${r.label})`,
+        ...r.alone.map(show),
+      ]);
+      return `${cells.length > 1 ? `${t.cell}:\n` : ''}${table(header, rows)}`;
+    });
+  if (blocks.length === 0)
+    return 'no variant to test: the tests need a static, gdpo or worst variant and another';
+  return printableLines(
+    [
+      "paired t tests: mean difference [95% t interval, n - 1 df], Cohen's d_z, p after Holm over this output",
+      '(one family per comparison), verdict at 0.05; the best of static, gdpo and worst is chosen for each seed',
+      'on the other seeds (how often each was chosen in brackets)',
+      ...blocks,
+    ].join('\n'),
+  );
 }
 
 /**

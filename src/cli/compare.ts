@@ -1,7 +1,8 @@
 /**
  * `lab compare <file>`: every variant over every seed, in several processes, then a table per
  * variant (rubric score, worst criterion, all-pass rate as mean ± std across seeds) with paired
- * comparisons against the strongest static aggregation. A run that fails is kept in the table and
+ * comparisons against the strongest static aggregation, then paired t tests against each baseline
+ * and the best of them chosen on the other seeds, corrected by Holm. A run that fails is kept in the table and
  * the results file with its reason; the others finish. Given a results file instead of an
  * experiment, prints its table without training. The tables themselves: compare-tables.ts.
  */
@@ -13,13 +14,22 @@ import { inputError, parseCommand, usageError } from './args';
 import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experiment-file';
 import { defaultProcesses, runWithProgress } from './parallel';
 import { decodeResults, writeResults, type ReadResults } from './results-io';
-import { chooseVariants, formatComparisons, formatCriterionFinals, formatWindows } from './compare-tables';
+import {
+  chooseVariants,
+  formatComparisons,
+  formatCriterionFinals,
+  formatTests,
+  formatWindows,
+} from './compare-tables';
 import { printableLines } from './tables';
 
 export const USAGE = `Usage: npm run lab -- compare <experiment.json | share link | results.json[.gz]> [options]
 
-Runs every variant of the experiment for every seed and prints a comparison table. Given a
-results file (written by --out), prints its table without training.
+Runs every variant of the experiment for every seed and prints a comparison table, then paired
+t tests (95% t intervals, Cohen's d_z, Holm-corrected p) of every variant that is not static,
+gdpo, worst or sa-mrpo against each of those and against the best of static, gdpo and worst
+chosen for each seed on the other seeds. Given a results file (written by --out), prints them
+without training.
 
 Options:
   --backend <wasm|cpu|webgpu>
@@ -67,6 +77,7 @@ function report(
   extra: { windows?: number; criteria?: boolean } = {},
 ): number {
   say(formatComparisons(results));
+  say(`\n${formatTests(results)}`);
   if (footer) say(footer);
   if (extra.criteria) say(`\n${formatCriterionFinals(results)}`);
   if (extra.windows !== undefined) say(`\n${formatWindows(results, extra.windows)}`);

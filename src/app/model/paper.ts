@@ -57,9 +57,27 @@ const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 
 export const VERDICT_LABELS = { win: 'clear win', loss: 'clear loss', undecided: 'undecided' } as const;
 
-/** "+0.031 [-0.010, +0.070], undecided, vs gdpo, 5 seeds" */
+const pText = (p: number | null | undefined) =>
+  p === null || p === undefined ? '—' : p < 0.001 ? '<0.001' : p.toFixed(3);
+
+/**
+ * "+0.031 [-0.010, +0.070], d_z 0.62, Holm p 1.000, undecided, vs gdpo 4, static 1, 5 seeds (paired t)";
+ * a file written before the t tests says "(paired bootstrap)" and has no d_z or p.
+ */
 export function statisticText(s: PaperStatistic): string {
-  return `${signed(s.mean)} [${signed(s.low)}, ${signed(s.high)}], ${VERDICT_LABELS[s.verdict]}, vs ${s.baseline}, ${s.n} seeds`;
+  const base = `${signed(s.mean)} [${signed(s.low)}, ${signed(s.high)}]`;
+  const tail = `vs ${s.baseline}, ${s.n} seeds`;
+  if (s.test !== 'paired-t') return `${base}, ${VERDICT_LABELS[s.verdict]}, ${tail} (paired bootstrap)`;
+  const dz = s.dz === null || s.dz === undefined ? '—' : s.dz.toFixed(2);
+  return `${base}, d_z ${dz}, Holm p ${pText(s.pHolm)}, ${VERDICT_LABELS[s.verdict]}, ${tail} (paired t)`;
+}
+
+/** Each baseline alone, one line each: "vs static: +0.046 [+0.006, +0.086], d_z 1.45, Holm p 1.000, undecided". */
+export function separateTexts(s: PaperStatistic): string[] {
+  return (s.separate ?? []).map(
+    (x) =>
+      `vs ${x.baseline}: ${signed(x.mean)} [${signed(x.low)}, ${signed(x.high)}], d_z ${x.dz === null ? '—' : x.dz.toFixed(2)}, Holm p ${pText(x.pHolm)}, ${VERDICT_LABELS[x.verdict]}`,
+  );
 }
 
 export function cellOf(results: PaperResults, task: string, size: string): PaperCell | undefined {

@@ -4,9 +4,12 @@
  */
 import type { Method } from '../reward/config';
 import { pairedBootstrap, verdictOf, type BootstrapOptions, type Interval, type Verdict } from './bootstrap';
+import { pairedT, type PairedT } from './paired-t';
 
 /** The static aggregations the paper's headline compares against. */
 export const STATIC_BASELINES: readonly Method[] = ['static', 'gdpo', 'worst'];
+/** Baselines also reported one by one: the static aggregations and sa-mrpo, where each ran. */
+export const SEPARATE_BASELINES: readonly Method[] = [...STATIC_BASELINES, 'sa-mrpo'];
 
 export interface SeedScores {
   /** seed -> value */
@@ -37,6 +40,15 @@ export interface PairedComparison {
   /** Mean of (candidate - baseline) over paired seeds, and its sample std. */
   meanDiff: number;
   stdDiff: number;
+}
+
+/** candidate - baseline on every seed both have, in order of seed. */
+export function pairedDiffs(candidate: SeedScores, baseline: SeedScores): number[] {
+  return Object.keys(candidate)
+    .map(Number)
+    .filter((seed) => seed in baseline)
+    .sort((a, b) => a - b)
+    .map((seed) => candidate[seed] - baseline[seed]);
 }
 
 /** Differences within 1e-9 count as ties. */
@@ -172,12 +184,93 @@ export function cellStatistic(
   ];
   const baseline = strongest(variants.map((name) => ({ name, scores: bySeed(name) })))?.name;
   if (baseline === undefined) return undefined;
-  const other = bySeed(baseline);
-  const diffs = Object.keys(own)
-    .map(Number)
-    .filter((seed) => seed in other)
-    .sort((a, b) => a - b)
-    .map((seed) => own[seed] - other[seed]);
-  const interval = pairedBootstrap(diffs, opts);
+  const interval = pairedBootstrap(pairedDiffs(own, bySeed(baseline)), opts);
   return { baseline, interval, verdict: verdictOf(interval) };
+}
+
+/**
+ * The best of several baselines chosen without looking at the seed it is compared on: for each
+ * seed, the baseline with the highest mean over the *other* seeds (the first listed on a tie), and
+ * the candidate's difference from it on that seed. The records have no seeds set apart for choosing,
+ * so each seed is left out of its own choice instead (the differences then share their choosers'
+ * data, a small dependence the t interval ignores). Only seeds that the candidate and every baseline
+ * have take part; fewer than two give no differences (nothing to choose on).
+ */
+export function bestOfOtherSeeds(
+  candidate: SeedScores,
+  baselines: readonly { name: string; scores: SeedScores }[],
+): { seeds: number[]; chosen: string[]; diffs: number[] } {
+  const seeds = Object.keys(candidate)
+    .map(Number)
+    .filter((seed) => baselines.every((b) => seed in b.scores))
+    .sort((a, b) => a - b);
+  if (seeds.length < 2 || baselines.length === 0) return { seeds: [], chosen: [], diffs: [] };
+  const chosen = seeds.map((left) => {
+    const others = seeds.filter((seed) => seed !== left);
+    let best = baselines[0];
+    let bestMean = -Infinity;
+    for (const b of baselines) {
+      const mean = others.reduce((a, seed) => a + b.scores[seed], 0) / others.length;
+      if (mean > bestMean) [best, bestMean] = [b, mean];
+    }
+    return best;
+  });
+  return {
+    seeds,
+    chosen: chosen.map((b) => b.name),
+    diffs: seeds.map((seed, i) => candidate[seed] - chosen[i].scores[seed]),
+  };
+}
+
+/** `gdpo` when every seed chose it, else how often each was chosen: `gdpo 4, static 1`. */
+export function choiceLabel(chosen: readonly string[]): string {
+  if (chosen.length === 0) return '—';
+  const counts = new Map<string, number>();
+  for (const name of chosen) counts.set(name, (counts.get(name) ?? 0) + 1);
+  if (counts.size === 1) return chosen[0];
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([name, k]) => `${name} ${k}`)
+    .join(', ');
+}
+
+/** One metric of one cell, tested: against the best of by other seeds, and each baseline alone. */
+export interface MetricTests {
+  bestOf: { baseline: string; chosen: string[]; test: PairedT };
+  /** Each of static, gdpo, worst and sa-mrpo that ran, alone, paired by seed. */
+  separate: { baseline: string; test: PairedT }[];
+  /** The statistic published before these tests: the bootstrap against the best on the same seeds. */
+  sameSeeds?: CellStatistic;
+}
+
+/**
+ * `candidate` minus the baselines on one metric, as paired t tests (uncorrected: the caller holds
+ * the family and corrects it). The best of static, gdpo and worst is chosen seed by seed on the
+ * other seeds (`bestOfOtherSeeds`); every baseline variant is also tested alone. Undefined when
+ * the candidate or every static aggregation is missing.
+ */
+export function metricTests(
+  finals: readonly FinalScores[],
+  metric: Metric,
+  candidate = 'focal',
+): MetricTests | undefined {
+  const bySeed = (variant: string): SeedScores =>
+    Object.fromEntries(finals.filter((f) => f.variant === variant).map((f) => [f.seed, f[metric]]));
+  const own = bySeed(candidate);
+  const variantsOf = (methods: readonly Method[]) => [
+    ...new Set(
+      finals.filter((f) => methods.includes(f.method) && f.variant !== candidate).map((f) => f.variant),
+    ),
+  ];
+  const pool = variantsOf(STATIC_BASELINES).map((name) => ({ name, scores: bySeed(name) }));
+  if (Object.keys(own).length === 0 || pool.length === 0) return undefined;
+  const best = bestOfOtherSeeds(own, pool);
+  return {
+    bestOf: { baseline: choiceLabel(best.chosen), chosen: best.chosen, test: pairedT(best.diffs) },
+    separate: variantsOf(SEPARATE_BASELINES).map((baseline) => ({
+      baseline,
+      test: pairedT(pairedDiffs(own, bySeed(baseline))),
+    })),
+    sameSeeds: cellStatistic(finals, metric, candidate),
+  };
 }

@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import type { RunResult } from '../train/run';
-import { cellStatistic, summarise, type FinalScores, type Metric } from './compare';
+import { METRICS, metricTests, summarise, type FinalScores, type Metric } from './compare';
+import { holm, verdictAt, type PairedT } from './paired-t';
 import type { Method } from '../reward/config';
 import { seedWindows, windowedBand } from './windows';
 
@@ -21,13 +22,54 @@ const CRITERION_POINTS = 20;
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
 
+const verdictSchema = z.enum(['win', 'loss', 'undecided']);
+/** A p-value or effect size; null where it is not a finite number (one seed, zero spread). */
+const finiteOrNull = z.number().nullable();
+
+/** One paired t test: the mean difference, its 95% t interval, p (raw and Holm), d_z, verdict. */
+const testSchema = z.object({
+  baseline: z.string(),
+  mean: z.number(),
+  low: z.number(),
+  high: z.number(),
+  n: z.number().int(),
+  p: finiteOrNull,
+  pHolm: finiteOrNull,
+  dz: finiteOrNull,
+  verdict: verdictSchema,
+});
+
+/**
+ * A metric of a cell. `baseline` .. `verdict` are what every version of the file has: since issue
+ * 22, focal minus the best of static, gdpo and worst chosen seed by seed on the other seeds, with a
+ * 95% paired t interval and the verdict after Holm's correction over the grid (`test: 'paired-t'`,
+ * with `p`, `pHolm`, `dz`, each baseline alone in `separate`, and the old statistic in `bootstrap`).
+ * Files written before have none of the optional fields, and their interval and verdict are the
+ * 95% paired bootstrap against the best on the same seeds.
+ */
 const statisticSchema = z.object({
   baseline: z.string(),
   mean: z.number(),
   low: z.number(),
   high: z.number(),
   n: z.number().int(),
-  verdict: z.enum(['win', 'loss', 'undecided']),
+  verdict: verdictSchema,
+  test: z.literal('paired-t').optional(),
+  p: finiteOrNull.optional(),
+  pHolm: finiteOrNull.optional(),
+  dz: finiteOrNull.optional(),
+  /** The verdict of the uncorrected test (p < 0.05). */
+  uncorrected: verdictSchema.optional(),
+  separate: z.array(testSchema).optional(),
+  bootstrap: z
+    .object({
+      baseline: z.string(),
+      mean: z.number(),
+      low: z.number(),
+      high: z.number(),
+      verdict: verdictSchema,
+    })
+    .optional(),
 });
 
 const bandSchema = z.object({ mean: z.array(z.number()), std: z.array(z.number()) });
@@ -84,6 +126,7 @@ export const paperResultsSchema = z.object({
 export type PaperCell = z.infer<typeof paperCellSchema>;
 export type PaperResults = z.infer<typeof paperResultsSchema>;
 export type PaperStatistic = z.infer<typeof statisticSchema>;
+export type PaperTest = z.infer<typeof testSchema>;
 
 export function finalsOfRuns(results: readonly RunResult[], prefix: string): FinalScores[] {
   return results
@@ -118,25 +161,83 @@ function curvesOf(runs: readonly RunResult[], criteria: number) {
   };
 }
 
-function statistic(finals: readonly FinalScores[], metric: Metric): PaperStatistic | undefined {
-  const s = cellStatistic(finals, metric);
-  if (!s) return undefined;
-  const { interval } = s;
+/** p-values and d_z to 4 significant digits (a p of 1e-6 must not round to 0). */
+const finite = (x: number): number | null => (Number.isFinite(x) ? Number(x.toPrecision(4)) : null);
+
+/** A test as the file keeps it, uncorrected (`pHolm` = `p`) until `correctOverGrid`. */
+function kept(baseline: string, t: PairedT): PaperTest {
   return {
-    baseline: s.baseline,
-    mean: round(interval.mean),
-    low: round(interval.low),
-    high: round(interval.high),
-    n: interval.n,
-    verdict: s.verdict,
+    baseline,
+    mean: round(t.mean),
+    low: round(t.low),
+    high: round(t.high),
+    n: t.n,
+    p: finite(t.p),
+    pHolm: finite(t.p),
+    dz: finite(t.dz),
+    verdict: verdictAt(t, t.p),
   };
 }
 
-/** One cell from the runs of `task/size/<method>`; undefined when a method is missing. */
+function statistic(finals: readonly FinalScores[], metric: Metric): PaperStatistic | undefined {
+  const s = metricTests(finals, metric);
+  if (!s) return undefined;
+  const best = kept(s.bestOf.baseline, s.bestOf.test);
+  const old = s.sameSeeds;
+  return {
+    ...best,
+    test: 'paired-t',
+    uncorrected: best.verdict,
+    separate: s.separate.map((x) => kept(x.baseline, x.test)),
+    ...(old && {
+      bootstrap: {
+        baseline: old.baseline,
+        mean: round(old.interval.mean),
+        low: round(old.interval.low),
+        high: round(old.interval.high),
+        verdict: old.verdict,
+      },
+    }),
+  };
+}
+
+/**
+ * Holm's correction over the grid: one family per comparison (the best of, and each baseline
+ * alone), each holding that comparison's tests on every cell and metric (18 cells x 3 metrics = 54
+ * on the full grid). Sets `pHolm` and the verdict at 0.05 after the correction; the uncorrected
+ * verdict stays in `uncorrected`. Pure: returns new cells.
+ */
+export function correctOverGrid(cells: readonly PaperCell[]): PaperCell[] {
+  const out: PaperCell[] = structuredClone(cells as PaperCell[]);
+  const families = new Map<string, (PaperStatistic | PaperTest)[]>();
+  const join = (key: string, test: PaperStatistic | PaperTest) =>
+    families.set(key, [...(families.get(key) ?? []), test]);
+  for (const cell of out)
+    for (const metric of METRICS) {
+      const s = cell[metric];
+      if (s.test !== 'paired-t') continue;
+      join('best of', s);
+      for (const x of s.separate ?? []) join(x.baseline, x);
+    }
+  for (const tests of families.values()) {
+    const adjusted = holm(tests.map((t) => t.p ?? Number.NaN));
+    tests.forEach((t, i) => {
+      t.pHolm = finite(adjusted[i]);
+      t.verdict = verdictAt(t, adjusted[i]);
+    });
+  }
+  return out;
+}
+
+/**
+ * One cell from the runs of `task/size/<method>`; undefined when a method is missing. Its tests
+ * are uncorrected: `buildPaperResults` corrects them over the grid.
+ */
 export function paperCell(results: readonly RunResult[], task: string, size: string): PaperCell | undefined {
   const prefix = `${task}/${size}/`;
+  // sa-mrpo, where the ablations ran it, is reported alone beside the static aggregations.
   const finals = finalsOfRuns(results, prefix).filter((f) =>
-    (PAPER_METHODS as readonly string[]).includes(f.variant),
+    [...PAPER_METHODS, 'sa-mrpo'].includes(f.variant),
   );
   const rubricScore = statistic(finals, 'rubricScore');
   const worstScore = statistic(finals, 'worstScore');
@@ -169,9 +270,11 @@ export function buildPaperResults(args: {
   experiment: Record<string, unknown>;
   results: readonly RunResult[];
 }): PaperResults {
-  const cells = args.tasks
-    .flatMap((task) => args.sizes.map((size) => paperCell(args.results, task, size)))
-    .filter((c): c is PaperCell => c !== undefined);
+  const cells = correctOverGrid(
+    args.tasks
+      .flatMap((task) => args.sizes.map((size) => paperCell(args.results, task, size)))
+      .filter((c): c is PaperCell => c !== undefined),
+  );
   return {
     version: PAPER_RESULTS_VERSION,
     settings: args.settings,

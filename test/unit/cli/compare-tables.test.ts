@@ -7,6 +7,7 @@ import {
   chooseVariants,
   formatComparisons,
   formatCriterionFinals,
+  formatTests,
   formatWindows,
 } from '../../../src/cli/compare-tables';
 import { printable, printableLines } from '../../../src/cli/tables';
@@ -63,6 +64,32 @@ describe('compare tables', () => {
     expect(market).toMatch(/market\/focal\s+focal\s+2\s.*0\/2 \(-0\.100\)/);
     expect(meadow).toContain('baseline: "meadow/static"');
     expect(market).toContain('baseline: "market/static"');
+  });
+
+  it('tests each non-baseline variant with paired t intervals, Holm-corrected over the output', () => {
+    const runs = [
+      ...[0.5, 0.5, 0.5].map((x, i) => run('meadow/static', 'meadow', 'static', i + 1, x)),
+      ...[0.4, 0.6, 0.45].map((x, i) => run('meadow/gdpo', 'meadow', 'gdpo', i + 1, x)),
+      ...[0.7, 0.8, 0.75].map((x, i) => run('meadow/focal', 'meadow', 'focal', i + 1, x)),
+    ];
+    const rows = formatTests(runs)
+      .split('\n')
+      .filter((line) => line.startsWith('meadow/focal'))
+      .map((line) => line.split(/\s{2,}/));
+    expect(rows.map((r) => r[1])).toEqual(['rubric', 'worst', 'all-pass']);
+    // Best of, each seed left out of its own choice: seed 1 -> gdpo (0.525 on seeds 2-3 against
+    // 0.5), seed 2 -> static (0.5 against 0.425), seed 3 -> static (a tie: the first listed).
+    // Differences 0.3, 0.3, 0.25: mean 0.2833, sd 0.02887, t = 17 on 2 df, p = 1 - 17 / sqrt(291)
+    // = 0.00344, three per family (one per metric) so Holm gives 3p = 0.0103; half-width
+    // 4.302653 * 0.01667 = 0.0717; d_z = 9.81.
+    expect(rows[0][2]).toBe(
+      '+0.283 [+0.212, +0.355], d_z 9.81, p 0.010, clear win (meadow/static 2, meadow/gdpo 1)',
+    );
+    // Static alone: 0.2, 0.3, 0.25, t = 8.66, p = 1 - 8.66 / sqrt(77) = 0.01307, x 3 = 0.039.
+    expect(rows[0][3]).toMatch(/^\+0\.250 \[.*\], d_z 5\.00, p 0\.039, clear win$/);
+    // Gdpo alone: 0.3, 0.2, 0.3, t = 8, p = 1 - 8 / sqrt(66) = 0.01527, x 3 = 0.046.
+    expect(rows[0][4]).toMatch(/^\+0\.267 \[.*\], d_z 4\.62, p 0\.046, clear win$/);
+    expect(formatTests(runs.slice(0, 6))).toMatch(/^no variant to test/);
   });
 
   it('prints one table without a heading when every run is in one cell', () => {

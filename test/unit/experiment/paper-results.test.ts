@@ -1,11 +1,19 @@
 /**
  * The paper cell's per-criterion curves, by hand: per window of steps, each seed's mean first, then
  * mean and sample std across seeds; a criterion switched off has no curve; the app picks the curve.
+ * And the cell's statistics: paired t tests, Holm over the grid, and files from before them.
  */
 import { describe, expect, it } from 'vitest';
-import { paperCell, paperCellSchema } from '../../../src/core/experiment/paper-results';
+import {
+  buildPaperResults,
+  correctOverGrid,
+  paperCell,
+  paperCellSchema,
+  paperResultsSchema,
+} from '../../../src/core/experiment/paper-results';
+import { holm } from '../../../src/core/experiment/paired-t';
 import type { RunResult } from '../../../src/core/records/run-result';
-import { cellCurves, curveChoices } from '../../../src/app/model/paper';
+import { cellCurves, curveChoices, statisticText } from '../../../src/app/model/paper';
 
 function run(
   method: string,
@@ -145,5 +153,92 @@ describe('paper cell curves per criterion', () => {
     expect(paperCellSchema.safeParse(old).success).toBe(true);
     expect(curveChoices(old).map((c) => c.label)).toEqual(['rubric score']);
     expect(cellCurves(old, ['focal'], { kind: 'score', criterion: 0 })).toEqual([null]);
+  });
+});
+
+describe('paper cell statistics', () => {
+  // Three cells where focal beats static by 0.1, 0.2 and 0.3 on seeds 1-3 with spreads 0.01, ...
+  function cellRuns(task: string, gains: number[]): RunResult[] {
+    return [1, 2, 3].flatMap((seed, i) => {
+      const at = (method: string, x: number) => ({
+        ...run(method, seed, [[x, x, off]], [[0.5, 0.5, off]], x),
+        variant: `${task}/small/${method}`,
+      });
+      return [at('static', 0.5), at('gdpo', 0.4), at('focal', 0.5 + gains[i])];
+    }) as RunResult[];
+  }
+  const results = [
+    ...cellRuns('meadow', [0.1, 0.11, 0.12]),
+    ...cellRuns('market', [0.1, 0.2, 0.3]),
+    ...cellRuns('kitchen', [-0.01, 0.01, 0]),
+  ];
+
+  it('tests focal with t intervals and corrects by Holm over the grid, keeping the old fields', () => {
+    const compact = buildPaperResults({
+      settings: { file: 'f', budget: 1, seeds: [1, 2, 3], backend: 'cpu', minutes: 0, runs: 27, note: '' },
+      tasks: ['meadow', 'market', 'kitchen'],
+      sizes: ['small'],
+      experiment: {},
+      results,
+    });
+    const parsed = paperResultsSchema.parse(JSON.parse(JSON.stringify(compact)));
+    const [meadow, market, kitchen] = parsed.cells.map((c) => c.rubricScore);
+    // meadow: differences 0.1, 0.11, 0.12 against static (the best on every choice): mean 0.11,
+    // sd 0.01, t = 0.11 / (0.01 / sqrt 3) = 19.05 on 2 df, p = 1 - t / sqrt(2 + t^2) = 0.00274;
+    // half-width 4.302653 * 0.01 / sqrt 3 = 0.02484; d_z 11.
+    expect(meadow).toMatchObject({ test: 'paired-t', baseline: 'static', mean: 0.11, n: 3, dz: 11 });
+    expect(meadow.p).toBeCloseTo(0.00274, 5);
+    expect(meadow.low).toBeCloseTo(0.0852, 4);
+    // Holm over the 9 best-of tests (3 cells x 3 metrics, all equal per cell): meadow's three
+    // share the smallest p, so the first is multiplied by 9, the next two carried up to it.
+    expect(meadow.pHolm).toBeCloseTo(Math.min(1, 9 * meadow.p!), 4);
+    expect(meadow.verdict).toBe('win');
+    // market: 0.1, 0.2, 0.3: t = 0.2 / (0.1 / sqrt 3) = 3.46 on 2 df, p = 0.0742: undecided with or
+    // without the correction, although every seed gains.
+    expect(market.p).toBeCloseTo(1 - Math.sqrt(12 / 14), 4);
+    expect(market.uncorrected).toBe('undecided');
+    expect(kitchen.verdict).toBe('undecided');
+    // Each baseline alone: static and gdpo, with gdpo 0.1 lower on every seed.
+    expect(meadow.separate!.map((s) => [s.baseline, s.mean])).toEqual([
+      ['static', 0.11],
+      ['gdpo', 0.21],
+    ]);
+    // The bootstrap against the best on the same seeds stays beside them.
+    expect(meadow.bootstrap).toMatchObject({ baseline: 'static', mean: 0.11, verdict: 'win' });
+  });
+
+  it('corrects each comparison as its own family and leaves the input cells alone', () => {
+    const cells = ['meadow', 'market', 'kitchen'].map((t) => paperCell(results, t, 'small')!);
+    const before = structuredClone(cells);
+    const corrected = correctOverGrid(cells);
+    expect(cells).toEqual(before);
+    const ps = cells.flatMap((c) =>
+      [c.rubricScore, c.worstScore, c.allPassRate].map((s) => s.separate![1].p!),
+    );
+    const expected = holm(ps);
+    const got = corrected.flatMap((c) =>
+      [c.rubricScore, c.worstScore, c.allPassRate].map((s) => s.separate![1].pHolm!),
+    );
+    got.forEach((p, i) => expect(p).toBeCloseTo(expected[i], 4));
+  });
+
+  it('still reads a file written before the t tests (bootstrap fields only)', () => {
+    const old = {
+      task: 'meadow',
+      size: 'small',
+      criteria: [],
+      methods: {},
+      ...Object.fromEntries(
+        ['rubricScore', 'worstScore', 'allPassRate'].map((m) => [
+          m,
+          { baseline: 'gdpo', mean: 0.01, low: -0.01, high: 0.02, n: 5, verdict: 'undecided' },
+        ]),
+      ),
+    };
+    const parsed = paperCellSchema.parse(old);
+    expect(parsed.rubricScore.test).toBeUndefined();
+    expect(statisticText(parsed.rubricScore)).toBe(
+      '+0.010 [-0.010, +0.020], undecided, vs gdpo, 5 seeds (paired bootstrap)',
+    );
   });
 });
