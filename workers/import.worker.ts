@@ -6,14 +6,9 @@
  * out: the runs' records in slices, one per request so that the page receives them one task at a
  * time, then the result (see import-protocol.ts).
  */
-import {
-  LOAD_STORED,
-  NEXT_SLICE,
-  RECORDS_PER_MESSAGE,
-  type ImportMessage,
-} from '../src/app/model/import-protocol';
-import { parseImport, type SavedRun } from '../src/app/model/saved-run';
-import { loadRuns, storeImportedRun } from '../src/app/state/persist';
+import { LOAD_STORED, NEXT_SLICE, RECORDS_PER_MESSAGE, type ImportMessage } from './import-protocol';
+import { parseImport, type SavedRun } from '../src/web/saved-run';
+import { loadRuns, storeImportedRun } from '../src/web/run-store';
 
 /** Messages waiting for the page to ask for them. */
 const outbox: ImportMessage[] = [];

@@ -6,8 +6,8 @@ import * as Comlink from 'comlink';
 import { createTrainer } from '../src/core/train/trainer';
 import type { Checkpoint, LiveEdit } from '../src/core/train/types';
 import { setZooSource } from '../src/core/zoo/source';
-import { warmStartStore } from './warm-start-store';
-import { fetchZooSource } from '../src/client/zoo-fetch';
+import { warmStartStore } from '../src/web/warm-start-store';
+import { fetchZooSource } from '../src/web/zoo-fetch';
 import { selectBackend, watchDeviceLoss } from './backend';
 import {
   DEFAULT_LOOP_OPTIONS,

@@ -6,12 +6,12 @@
  * A gzipped file (a results file of `lab compare --out results.json.gz`) is unpacked first, by the
  * browser's own DecompressionStream, with the size limit on what it unpacks to.
  */
-import { LOAD_STORED, NEXT_SLICE, type ImportMessage } from '../model/import-protocol';
-import { MAX_IMPORT_BYTES, parseImport, type Imported, type SavedRun } from '../model/saved-run';
+import { LOAD_STORED, NEXT_SLICE, type ImportMessage } from '../../../workers/import-protocol';
+import { MAX_IMPORT_BYTES, parseImport, type Imported, type SavedRun } from '../../web/saved-run';
 import { isGzip } from '../../core/records/results-file';
 import type { EvalRecord, MetricRecord } from '../../core/records/types';
 import type { Parsed } from '../../core/validation';
-import { loadRuns } from './persist';
+import { loadRuns } from '../../web/run-store';
 
 export interface ReadImport {
   parsed: Parsed<Imported>;

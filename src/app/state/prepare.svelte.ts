@@ -6,7 +6,7 @@
  */
 import type { BackendChoice, ExperimentCore } from '../../core/experiment/schema';
 import { zooEntry, type ZooSource } from '../../core/zoo/manifest';
-import { fetchZooSource } from '../../client/zoo-fetch';
+import { fetchZooSource } from '../../web/zoo-fetch';
 import type { RunsState } from './runs.svelte';
 
 /** Wait this long after the last edit before preparing, so typing never starts a probe. */

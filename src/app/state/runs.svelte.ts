@@ -9,8 +9,8 @@ import type { RunSpec, RunStatus, RunView } from '../../core/records/run';
 import type { BackendChoice } from '../../core/experiment/schema';
 import type { LiveEdit } from '../../core/train/types';
 import type { PlannedRun } from '../model/launch';
-import { fromSavedRun, type SavedRun } from '../model/saved-run';
-import { deleteRun, loadCheckpoint, RunSaver } from './persist';
+import { fromSavedRun, type SavedRun } from '../../web/saved-run';
+import { deleteRun, loadCheckpoint, RunSaver } from '../../web/run-store';
 import { loadStoredRuns } from './import-file';
 import {
   cachedChoice,

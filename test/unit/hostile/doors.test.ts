@@ -5,7 +5,7 @@
  * stack trace, the problem on the last line). Each input gets the same first problem everywhere.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { parseImport } from '../../../src/app/model/saved-run';
+import { parseImport } from '../../../src/web/saved-run';
 import { loadExperiment } from '../../../src/cli/experiment-file';
 import { dispatch } from '../../../src/cli/dispatch';
 import { TASK_IDS } from '../../../src/core/task';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseImport, toSavedRun } from '../../../src/app/model/saved-run';
+import { parseImport, toSavedRun } from '../../../src/web/saved-run';
 import { loadExperiment } from '../../../src/cli/experiment-file';
 import { coreOf, parseExperiment } from '../../../src/core/experiment/resolve';
 import { decodeExperiment, encodeExperiment, payloadFromLink } from '../../../src/core/share/codec';

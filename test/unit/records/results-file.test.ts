@@ -3,7 +3,7 @@
  * every evaluation; older unversioned files still read; the app imports both forms as runs.
  */
 import { describe, expect, it } from 'vitest';
-import { parseImport } from '../../../src/app/model/saved-run';
+import { parseImport } from '../../../src/web/saved-run';
 import { experimentCoreSchema, experimentSchema } from '../../../src/core/experiment/schema';
 import { parseResultsFile, resultsFile, thinMetrics } from '../../../src/core/records/results-file';
 import type { RunResult } from '../../../src/core/records/run-result';

@@ -5,7 +5,7 @@
  * The store is an optimisation: when IndexedDB is unavailable or fails, runs warm-start as usual.
  */
 import { openDB, type IDBPDatabase } from 'idb';
-import type { WeightMatrix } from '../src/core/train/types';
+import type { WeightMatrix } from '../core/train/types';
 
 const DB_NAME = 'focal-lab-warm-starts';
 const STORE = 'weights';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromSavedRun, parseImport, toSavedRun } from '../../../src/app/model/saved-run';
+import { fromSavedRun, parseImport, toSavedRun } from '../../../src/web/saved-run';
 import type { RunView } from '../../../src/core/records/run';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
 

@@ -4,9 +4,9 @@
  * only when the page asks for it, so that no task of the page's takes long to receive one; the
  * last message carries the result with the records taken out.
  */
-import type { EvalRecord, MetricRecord } from '../../core/records/types';
-import type { Parsed } from '../../core/validation';
-import type { Imported, SavedRun } from './saved-run';
+import type { EvalRecord, MetricRecord } from '../src/core/records/types';
+import type { Parsed } from '../src/core/validation';
+import type { Imported, SavedRun } from '../src/web/saved-run';
 
 /** Records per message: well under a frame to deserialise on a slow machine. */
 export const RECORDS_PER_MESSAGE = 500;

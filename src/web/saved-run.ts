@@ -6,16 +6,16 @@
  * record are dropped rather than refused, so that a file from a newer version still imports.
  */
 import { z } from 'zod';
-import type { RunStatus, RunView } from '../../core/records/run';
-import { BACKENDS } from '../../core/experiment/schema';
-import { parseConfig, parseExperiment } from '../../core/experiment/resolve';
-import type { Experiment } from '../../core/experiment/schema';
-import { rawProblems } from '../../core/input/raw';
-import { parseJsonBytes } from '../../core/input/text';
-import { parseWith, type Parsed, type Problem } from '../../core/validation';
-import { evalRecordSchema, metricRecordSchema, runConfigSchema } from '../../core/records/schema';
-import { looksLikeResults, parseResultsFile, type ResultsFile } from '../../core/records/results-file';
-import type { RunResult } from '../../core/records/run-result';
+import type { RunStatus, RunView } from '../core/records/run';
+import { BACKENDS } from '../core/experiment/schema';
+import { parseConfig, parseExperiment } from '../core/experiment/resolve';
+import type { Experiment } from '../core/experiment/schema';
+import { rawProblems } from '../core/input/raw';
+import { parseJsonBytes } from '../core/input/text';
+import { parseWith, type Parsed, type Problem } from '../core/validation';
+import { evalRecordSchema, metricRecordSchema, runConfigSchema } from '../core/records/schema';
+import { looksLikeResults, parseResultsFile, type ResultsFile } from '../core/records/results-file';
+import type { RunResult } from '../core/records/run-result';
 
 export const SAVED_RUN_FORMAT = 'focal-lab-run';
 export const SAVED_RUN_VERSION = 1;

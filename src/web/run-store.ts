@@ -5,9 +5,9 @@
  * and read only when the user resumes the run; at start-up only the steps are read (an index).
  */
 import { openDB, type IDBPDatabase } from 'idb';
-import type { RunView } from '../../core/records/run';
-import type { Checkpoint } from '../../core/train/types';
-import { savedRunSchema, toSavedRun, type SavedRun } from '../model/saved-run';
+import type { RunView } from '../core/records/run';
+import type { Checkpoint } from '../core/train/types';
+import { savedRunSchema, toSavedRun, type SavedRun } from './saved-run';
 
 const DB_NAME = 'focal-lab';
 const STORE = 'runs';
