@@ -13,32 +13,18 @@ import { attendCached, causalAttention, toCache } from './kernels/attention';
 import { layerNorm } from './kernels/layer-norm';
 import { floatOneHot } from './one-hot';
 import { MASKED_LOGIT, NEVER_GENERATED } from './tokens';
+import {
+  POLICY_SIZES,
+  parameterTable,
+  paramSpecs,
+  sizeOf,
+  type ParamSpec,
+  type PolicyConfig,
+  type PolicyDims,
+} from './param-table';
 import { readBack } from './transfer';
 
-export type PolicySize = 'small' | 'medium' | 'large';
-
-export interface PolicyDims {
-  /** Residual width. */
-  dModel: number;
-  nLayers: number;
-  nHeads: number;
-  /** Hidden width of the MLP. */
-  dMlp: number;
-}
-
-export const POLICY_SIZES: Readonly<Record<PolicySize, Readonly<PolicyDims>>> = {
-  small: { dModel: 32, nLayers: 1, nHeads: 2, dMlp: 128 },
-  medium: { dModel: 64, nLayers: 2, nHeads: 4, dMlp: 256 },
-  large: { dModel: 96, nLayers: 3, nHeads: 4, dMlp: 384 },
-};
-
-export interface PolicyConfig {
-  size: PolicySize;
-  /** V: structural tokens (0..3) plus the task's words. */
-  vocabSize: number;
-  /** Longest sequence the positional embedding covers (P + maxNew must fit). */
-  maxLen: number;
-}
+export { POLICY_SIZES, type PolicyConfig, type PolicyDims, type PolicySize } from './param-table';
 
 export interface NamedParam {
   /** Stable logical name, e.g. `h0.attn.wqkv` (not the engine's variable name). */
@@ -89,52 +75,9 @@ export interface PolicyWeights {
   lnfb: tf.Variable;
 }
 
-interface ParamSpec {
-  name: string;
-  shape: number[];
-  init: 'normal' | 'zeros' | 'ones';
-  std?: number;
-}
-
-function paramSpecs(config: PolicyConfig): ParamSpec[] {
-  const { dModel: d, nLayers, dMlp } = POLICY_SIZES[config.size];
-  const std = 0.02;
-  // GPT-2: residual projections scaled down with depth so the residual stream starts small.
-  const residStd = std / Math.sqrt(2 * nLayers);
-  const specs: ParamSpec[] = [
-    { name: 'wte', shape: [config.vocabSize, d], init: 'normal', std },
-    { name: 'wpe', shape: [config.maxLen, d], init: 'normal', std: std / 2 },
-  ];
-  for (let l = 0; l < nLayers; l++) {
-    const p = `h${l}`;
-    specs.push(
-      { name: `${p}.ln1.g`, shape: [d], init: 'ones' },
-      { name: `${p}.ln1.b`, shape: [d], init: 'zeros' },
-      { name: `${p}.attn.wq`, shape: [d, d], init: 'normal', std },
-      { name: `${p}.attn.bq`, shape: [d], init: 'zeros' },
-      { name: `${p}.attn.wk`, shape: [d, d], init: 'normal', std },
-      { name: `${p}.attn.bk`, shape: [d], init: 'zeros' },
-      { name: `${p}.attn.wv`, shape: [d, d], init: 'normal', std },
-      { name: `${p}.attn.bv`, shape: [d], init: 'zeros' },
-      { name: `${p}.attn.wo`, shape: [d, d], init: 'normal', std: residStd },
-      { name: `${p}.attn.bo`, shape: [d], init: 'zeros' },
-      { name: `${p}.ln2.g`, shape: [d], init: 'ones' },
-      { name: `${p}.ln2.b`, shape: [d], init: 'zeros' },
-      { name: `${p}.mlp.w1`, shape: [d, dMlp], init: 'normal', std },
-      { name: `${p}.mlp.b1`, shape: [dMlp], init: 'zeros' },
-      { name: `${p}.mlp.w2`, shape: [dMlp, d], init: 'normal', std: residStd },
-      { name: `${p}.mlp.b2`, shape: [d], init: 'zeros' },
-    );
-  }
-  specs.push({ name: 'lnf.g', shape: [d], init: 'ones' }, { name: 'lnf.b', shape: [d], init: 'zeros' });
-  return specs;
-}
-
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
 /** Number of trainable scalars of a policy with this configuration (computed from the layout). */
 export function parameterCount(config: PolicyConfig): number {
-  return paramSpecs(config).reduce((sum, s) => sum + sizeOf(s.shape), 0);
+  return parameterTable(config).total;
 }
 
 function validateConfig(config: PolicyConfig): void {

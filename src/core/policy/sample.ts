@@ -30,8 +30,9 @@ export function gumbelMaxSample(logits: tf.Tensor2D, gumbel: tf.Tensor2D, temper
   return tf.argMax(logits.add(noise), 1) as tf.Tensor1D;
 }
 
-function validate(
-  policy: Policy,
+/** Checks of samplePolicy's arguments, shared by every engine. */
+export function validateSampling(
+  config: { vocabSize: number; maxLen: number },
   prompts: Int32Array,
   B: number,
   P: number,
@@ -47,15 +48,13 @@ function validate(
   if (prompts.length !== B * P) {
     throw new Error(`samplePolicy: prompts has ${prompts.length} tokens, expected B*P = ${B * P}`);
   }
-  if (P + maxNew > policy.config.maxLen) {
-    throw new Error(
-      `samplePolicy: P + maxNew = ${P + maxNew} exceeds the policy's maxLen ${policy.config.maxLen}`,
-    );
+  if (P + maxNew > config.maxLen) {
+    throw new Error(`samplePolicy: P + maxNew = ${P + maxNew} exceeds the policy's maxLen ${config.maxLen}`);
   }
   if (!(temperature >= 0) || !Number.isFinite(temperature)) {
     throw new Error(`samplePolicy: temperature must be finite and >= 0, got ${temperature}`);
   }
-  const v = policy.config.vocabSize;
+  const v = config.vocabSize;
   for (let i = 0; i < prompts.length; i++) {
     if (prompts[i] < 0 || prompts[i] >= v)
       throw new Error(`samplePolicy: prompt token ${prompts[i]} outside [0, ${v})`);
@@ -77,7 +76,7 @@ export async function samplePolicy(
   temperature: number,
   rng: Rng,
 ): Promise<Rollouts> {
-  validate(policy, prompts, B, P, G, maxNew, temperature);
+  validateSampling(policy.config, prompts, B, P, G, maxNew, temperature);
   const N = B * G;
   const T = P + maxNew;
   const V = policy.config.vocabSize;

@@ -1,5 +1,6 @@
 /**
- * Device -> CPU reads, counted. Every read in the policy and the update goes through `readBack`,
+ * Device -> CPU reads, counted. Every read in the policy and the update goes through `readBack`
+ * (or, in the fused WebGPU engine, `countRead`),
  * so a benchmark (or the trainer) can check how many round trips a step costs.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,6 +18,11 @@ export function transferStats(): TransferStats {
 
 export function resetTransferStats(): void {
   reads = 0;
+}
+
+/** Count a device -> CPU read made without a tensor (the fused WebGPU engine's read-backs). */
+export function countRead(): void {
+  reads++;
 }
 
 /** `await tensor.data()`, counted. The caller still owns (and disposes) the tensor. */

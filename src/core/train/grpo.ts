@@ -143,7 +143,8 @@ const stopGradient = tf.customGrad(((x: tf.Tensor, save: (t: tf.Tensor[]) => voi
   return { value: x.clone(), gradFunc: (dy: tf.Tensor) => [tf.zerosLike(dy)] };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D) => tf.Tensor2D;
 
-function validate(policy: Policy, ref: Policy | null, batch: GrpoBatch, opts: GrpoOptions): void {
+/** Checks of a batch and the update's options, shared by every engine. */
+export function validateBatch(batch: GrpoBatch, opts: GrpoOptions): void {
   const { rollouts, advantages } = batch;
   const { N, T, P } = rollouts;
   if (rollouts.tokens.length !== N * T)
@@ -160,6 +161,10 @@ function validate(policy: Policy, ref: Policy | null, batch: GrpoBatch, opts: Gr
   if (!Number.isInteger(opts.mu) || opts.mu < 1)
     throw new Error(`grpoUpdate: mu must be an integer >= 1, got ${opts.mu}`);
   if (!(opts.epsClip >= 0)) throw new Error(`grpoUpdate: epsClip must be >= 0, got ${opts.epsClip}`);
+}
+
+function validate(policy: Policy, ref: Policy | null, batch: GrpoBatch, opts: GrpoOptions): void {
+  validateBatch(batch, opts);
   if (ref && ref.config.vocabSize !== policy.config.vocabSize)
     throw new Error('grpoUpdate: reference and policy differ in vocabulary');
 }

@@ -1,0 +1,106 @@
+/**
+ * Every dense product of the forward and backward passes in one shader:
+ * C[z] (+)= op(A[z]) op(B[z]) with an optional epilogue (ReLU, a residual added, a ReLU mask
+ * applied, or accumulation into C). Transposes are strides, so the same pipeline serves x W,
+ * dy W^T and x^T dy; `z` runs q, k and v (or their weight gradients) in one dispatch.
+ *
+ * Biases cost nothing extra: a weight [in, out] and its bias [out] sit next to each other in the
+ * parameter arena, i.e. one [in + 1, out] matrix, and `ones` appends the matching column of ones
+ * to A (forward: x [R, in] -> [x, 1]) or row of ones (weight gradient: x^T [in, R] -> [x^T; 1^T]),
+ * so the bias's gradient comes out as the last row of the weight's.
+ *
+ * `kBlock`: B's rows come in blocks of kBlock spaced bBlockStride apart, so that the input
+ * gradient of the q/k/v projection, dh = dq Wq^T + dk Wk^T + dv Wv^T, is one product over K = 3d.
+ * Tiles of 16 x 16 outputs, K in steps of 16 through workgroup memory.
+ */
+export const MATMUL_UNIFORM_FIELDS = [
+  'M',
+  'N',
+  'K',
+  'kBlock',
+  'aOff',
+  'aRs',
+  'aCs',
+  'aZs',
+  'bOff',
+  'bRs',
+  'bCs',
+  'bZs',
+  'bBlockStride',
+  'cOff',
+  'cRs',
+  'cZs',
+  'auxOff',
+  'auxRs',
+  'flags',
+  'ones',
+] as const;
+
+export type MatmulUniforms = Record<(typeof MATMUL_UNIFORM_FIELDS)[number], number>;
+
+/** Epilogue flags. */
+export const RELU = 1;
+export const ADD_AUX = 2;
+export const RELU_MASK_AUX = 4;
+export const ACCUMULATE = 8;
+/** `ones`: none, a column of ones after A's last column, a row of ones after A's last row. */
+export const ONES_NONE = 0;
+export const ONES_COLUMN = 1;
+export const ONES_ROW = 2;
+
+export const MATMUL_TILE = 16;
+
+export function matmulShader(): string {
+  return /* wgsl */ `
+struct U { ${MATMUL_UNIFORM_FIELDS.map((f) => `${f}: u32`).join(', ')} }
+@group(0) @binding(0) var<uniform> u: U;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<storage, read> aux: array<f32>;
+
+const TS = ${MATMUL_TILE}u;
+var<workgroup> As: array<array<f32, ${MATMUL_TILE}>, ${MATMUL_TILE}>;
+var<workgroup> Bs: array<array<f32, ${MATMUL_TILE}>, ${MATMUL_TILE}>;
+
+fn loadA(m: u32, k: u32, z: u32) -> f32 {
+  if (m >= u.M || k >= u.K) { return 0.0; }
+  if (u.ones == 1u && k == u.K - 1u) { return 1.0; }
+  if (u.ones == 2u && m == u.M - 1u) { return 1.0; }
+  return a[u.aOff + z * u.aZs + m * u.aRs + k * u.aCs];
+}
+
+fn loadB(k: u32, n: u32, z: u32) -> f32 {
+  if (k >= u.K || n >= u.N) { return 0.0; }
+  let blk = k / u.kBlock;
+  let kk = k % u.kBlock;
+  return b[u.bOff + z * u.bZs + blk * u.bBlockStride + kk * u.bRs + n * u.bCs];
+}
+
+@compute @workgroup_size(${MATMUL_TILE}, ${MATMUL_TILE})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let z = wg.z;
+  let row = wg.y * TS + lid.y;
+  let col = wg.x * TS + lid.x;
+  var acc = 0.0;
+  let tiles = (u.K + TS - 1u) / TS;
+  for (var t = 0u; t < tiles; t += 1u) {
+    As[lid.y][lid.x] = loadA(row, t * TS + lid.x, z);
+    Bs[lid.y][lid.x] = loadB(t * TS + lid.y, col, z);
+    workgroupBarrier();
+    for (var kk = 0u; kk < TS; kk += 1u) {
+      acc += As[lid.y][kk] * Bs[kk][lid.x];
+    }
+    workgroupBarrier();
+  }
+  if (row >= u.M || col >= u.N) { return; }
+  let ci = u.cOff + z * u.cZs + row * u.cRs + col;
+  let ai = u.auxOff + row * u.auxRs + col;
+  if ((u.flags & 1u) != 0u) { acc = max(acc, 0.0); }
+  if ((u.flags & 2u) != 0u) { acc += aux[ai]; }
+  if ((u.flags & 4u) != 0u) { if (aux[ai] <= 0.0) { acc = 0.0; } }
+  if ((u.flags & 8u) != 0u) { acc += c[ci]; }
+  c[ci] = acc;
+}
+`;
+}
