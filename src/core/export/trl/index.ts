@@ -97,9 +97,10 @@ comes from the dataset's "topic" column, which TRL passes as a keyword argument.
 """
 
 from . import LAB
-from .scoring import prepare_scorer, score_one
+from .scoring import max_text_length, prepare_scorer, score_one
 
-_SCORERS = [prepare_scorer(c["params"], LAB["lexicon"]) for c in LAB["criteria"]]
+_MAX_TEXT = max_text_length(LAB["vocabulary"], LAB["hyperparameters"]["maxCompletionLength"])
+_SCORERS = [prepare_scorer(c["params"], LAB["lexicon"], _MAX_TEXT) for c in LAB["criteria"]]
 
 
 def _score(k, completions, kwargs):
