@@ -15,7 +15,7 @@ import {
 } from '../core/experiment/compare';
 import { holm, verdictAt, type PairedT } from '../core/experiment/paired-t';
 import type { Verdict } from '../core/experiment/bootstrap';
-import { stepWindows } from '../core/experiment/windows';
+import { stepWindows } from '../core/records/windows';
 import type { RunResult } from '../core/records/run-result';
 import { printable, printableLines, table } from './tables';
 

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { MODEL_SIZES } from '../core/experiment/schema';
 import { resolveVariants } from '../core/experiment/resolve';
 import { METRICS, formatMeanStd, summarise, type Metric } from '../core/experiment/compare';
-import { buildPaperResults, type PaperCell } from '../core/experiment/paper-results';
+import { buildPaperResults, type PaperCell } from '../core/records/paper-results';
 import type { MethodConfigInput } from '../core/reward/config';
 import { methodConfigSchema } from '../core/reward/config';
 import { TASK_IDS } from '../core/task';

@@ -8,7 +8,7 @@ import {
   type PaperCell,
   type PaperResults,
   type PaperStatistic,
-} from '../../core/experiment/paper-results';
+} from '../../core/records/paper-results';
 import { problemsOf, type Parsed } from '../../core/validation';
 
 /** Where the results lie, relative to the page (the build uses relative asset URLs). */

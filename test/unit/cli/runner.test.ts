@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { paperResultsSchema } from '../../../src/core/experiment/paper-results';
+import { paperResultsSchema } from '../../../src/core/records/paper-results';
 import { lab, scratchDir } from '../lab-harness';
 
 const { dir, file } = scratchDir('runner');

@@ -7,9 +7,9 @@
  * the runs' records (pure), and validated when read.
  */
 import { z } from 'zod';
-import type { RunResult } from '../train/run';
-import { METRICS, metricTests, summarise, type FinalScores, type Metric } from './compare';
-import { holm, verdictAt, type PairedT } from './paired-t';
+import type { RunResult } from './run-result';
+import { METRICS, metricTests, summarise, type FinalScores, type Metric } from '../experiment/compare';
+import { holm, verdictAt, type PairedT } from '../experiment/paired-t';
 import type { Method } from '../reward/config';
 import { seedWindows, windowedBand } from './windows';
 

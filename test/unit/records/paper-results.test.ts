@@ -10,7 +10,7 @@ import {
   paperCell,
   paperCellSchema,
   paperResultsSchema,
-} from '../../../src/core/experiment/paper-results';
+} from '../../../src/core/records/paper-results';
 import { holm } from '../../../src/core/experiment/paired-t';
 import type { RunResult } from '../../../src/core/records/run-result';
 import { cellCurves, curveChoices, statisticText } from '../../../src/app/model/paper';

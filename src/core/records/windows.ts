@@ -5,8 +5,8 @@
  * evaluation says where a method ends; the windows say how it got there (which criterion rose
  * first, which one fell while the others were learned, where the weight went).
  */
-import type { MetricRecord } from '../records/types';
-import { summarise } from './compare';
+import type { MetricRecord } from './types';
+import { summarise } from '../experiment/compare';
 
 export interface StepWindow {
   /** The window's last step: the window holds steps (lastStep - size, lastStep]. */

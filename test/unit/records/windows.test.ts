@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stepWindows } from '../../../src/core/experiment/windows';
+import { stepWindows } from '../../../src/core/records/windows';
 import type { MetricRecord } from '../../../src/core/records/types';
 
 /** A record with only the fields the windows read (the rest are not looked at). */
