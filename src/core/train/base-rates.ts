@@ -12,7 +12,7 @@ import { compileRubric } from '../rubric';
 import type { DecodedRollout } from '../rubric/types';
 import { getTask } from '../task';
 import { buildCorpus, decodeRollout, PROMPT_LENGTH, sequenceLength, vocabularyOf } from '../task/tokenizer';
-import { summariseScores } from './metrics';
+import { summariseScores } from '../rubric/summary';
 import { createTrainer } from './trainer';
 import type { TrainerHooks } from './types';
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { outputMask, readBack, samplePolicy, tokenLogProbs, type Policy } from '../policy';
 import type { Rng } from '../random/rng';
 import { compileRubric } from '../rubric';
-import { summariseScores } from '../train/metrics';
+import { summariseScores } from '../rubric/summary';
 import {
   PROMPT_LENGTH,
   buildCorpusFor,
