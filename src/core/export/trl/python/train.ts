@@ -113,15 +113,22 @@ if __name__ == "__main__":
 `;
 
 export const SMOKE_TEST_PY = String.raw`"""A few GRPO steps on a tiny randomly initialised model (no download): checks that TRL runs the
-exported rewards and aggregator, logs rewards/<criterion id>/mean for each criterion, and that the
-effective weights and saturation it logged are those focal_lab.aggregate computes from the rewards
-of each step, the state carried from step to step.
+exported rewards and aggregator, logs rewards/<criterion id>/mean for each criterion, that the
+effective weights, saturation and advantages the trainer applied are those focal_lab.aggregate
+computes from the rewards of each step (the state carried from step to step), and that the
+advantages TRL's loss used are those.
 
-    python smoke_test.py [--steps 3]      (needs the packages of requirements.txt)
+    python smoke_test.py [--steps 3] [--record FILE]      (needs the packages of requirements.txt)
+
+--record writes, per generation batch, the completions TRL scored, their topics, the rewards TRL
+logged and the advantages its loss used, so that Focal Lab's own scorer and aggregator can be
+checked against them (Focal Lab's test/unit/export/trl-smoke.test.ts does).
 """
 
 import argparse
+import json
 import math
+import os
 import sys
 import tempfile
 
@@ -130,6 +137,7 @@ from focal_lab.aggregate import compute_advantages
 
 
 def tiny_model_and_tokenizer():
+    """A two-layer Llama over the task's words, one token per word (randomly initialised)."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
@@ -157,16 +165,69 @@ def tiny_model_and_tokenizer():
     return LlamaForCausalLM(config), tokenizer
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=3)
-    args = parser.parse_args()
+def _key(ids, mask):
+    return tuple(int(t) for t, m in zip(ids.tolist(), mask.tolist()) if m)
 
+
+def recording_trainer():
+    """FocalLabGRPOTrainer that also keeps what TRL scored and the advantages its loss received."""
+    from focal_lab.trainer import FocalLabGRPOTrainer
+
+    class RecordingTrainer(FocalLabGRPOTrainer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.record = []
+
+        def _calculate_rewards(self, inputs, prompts, completions, completion_ids_list):
+            rewards = super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
+            if self.model.training:
+                self.record.append(
+                    {
+                        "completions": list(completions),
+                        "topics": [x.get("topic", "") for x in inputs],
+                        "rewards": rewards.tolist(),
+                        "used": [],
+                    }
+                )
+            return rewards
+
+        def _generate_and_score_completions(self, inputs):
+            output = super()._generate_and_score_completions(inputs)
+            if self.model.training:
+                batch = self.record[-1]
+                batch["keys"] = [
+                    _key(p, pm) + (-1,) + _key(c, cm)
+                    for p, pm, c, cm in zip(
+                        output["prompt_ids"], output["prompt_mask"], output["completion_ids"], output["completion_mask"]
+                    )
+                ]
+                batch["advantages"] = self.lab_history[-1]["advantages"]
+            return output
+
+        def compute_loss(self, model, inputs, *args, **kwargs):
+            batch = self.record[-1]
+            rows = {}
+            for i, key in enumerate(batch["keys"]):
+                rows.setdefault(key, []).append(i)
+            for p, pm, c, cm, a in zip(
+                inputs["prompt_ids"],
+                inputs["prompt_mask"],
+                inputs["completion_ids"],
+                inputs["completion_mask"],
+                inputs["advantages"].tolist(),
+            ):
+                batch["used"].append({"rows": rows.get(_key(p, pm) + (-1,) + _key(c, cm), []), "advantage": a})
+            return super().compute_loss(model, inputs, *args, **kwargs)
+
+    return RecordingTrainer
+
+
+def run(steps=3, record=None):
+    """Trains the tiny model for steps lab steps; returns the problems found (empty: passed)."""
     import torch
     from datasets import Dataset
 
     from focal_lab.rewards import REWARD_FUNCS
-    from focal_lab.trainer import FocalLabGRPOTrainer
     from train import grpo_config
 
     torch.manual_seed(0)
@@ -174,11 +235,21 @@ def main():
     topics = LAB["topics"]["train"]
     dataset = Dataset.from_list([{"prompt": f"one short sentence about {t} .", "topic": t} for t in topics])
     with tempfile.TemporaryDirectory() as out:
+        # TRL builds the reference model (beta > 0) from the model's path, so the tiny model is
+        # saved and passed by path, as a real one would be.
+        path = os.path.join(out, "tiny-model")
+        model.save_pretrained(path)
+        tokenizer.save_pretrained(path)
         config = grpo_config(
-            out, steps=args.steps, report_to="none", save_strategy="no", use_cpu=not torch.cuda.is_available()
+            os.path.join(out, "run"),
+            steps=steps,
+            report_to="none",
+            save_strategy="no",
+            use_cpu=not torch.cuda.is_available(),
+            dataloader_num_workers=0,
         )
-        trainer = FocalLabGRPOTrainer(
-            model=model,
+        trainer = recording_trainer()(
+            model=path,
             processing_class=tokenizer,
             reward_funcs=REWARD_FUNCS,
             args=config,
@@ -189,30 +260,54 @@ def main():
 
     logs = [entry for entry in trainer.state.log_history if any(k.startswith("rewards/") for k in entry)]
     problems = []
-    if len(trainer.lab_history) != args.steps:
-        problems.append(f"{len(trainer.lab_history)} generation batches for {args.steps} lab steps")
+    if len(trainer.lab_history) != steps:
+        problems.append(f"{len(trainer.lab_history)} generation batches for {steps} lab steps")
     for criterion in LAB["ids"]:
         if not any(f"rewards/{criterion}/mean" in entry for entry in logs):
             problems.append(f"no rewards/{criterion}/mean metric was logged")
     # Replay: the lab's aggregator on the rewards TRL saw gives the weights the trainer applied.
     state = None
-    for step, record in enumerate(trainer.lab_history):
-        groups = [i // LAB["hyperparameters"]["groupSize"] for i in range(len(record["rewards"]))]
+    for step, history in enumerate(trainer.lab_history):
+        groups = [i // LAB["hyperparameters"]["groupSize"] for i in range(len(history["rewards"]))]
         replay = compute_advantages(
-            record["rewards"], groups, LAB["weights"], LAB["method"], judge=LAB["judges"], state=state
+            history["rewards"], groups, LAB["weights"], LAB["method"], judge=LAB["judges"], state=state
         )
         state = replay["state"]
         for name in ("weights", "saturation", "advantages"):
-            if any(not math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) for a, b in zip(replay[name], record[name])):
+            if any(not math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) for a, b in zip(replay[name], history[name])):
                 problems.append(f"step {step + 1}: {name} differ from the replay")
+    # The loss used each completion's advantage, mu times, as float32.
+    mu = LAB["hyperparameters"]["mu"]
+    for step, batch in enumerate(trainer.record):
+        if len(batch["used"]) != mu * len(batch["keys"]):
+            problems.append(f"step {step + 1}: the loss saw {len(batch['used'])} completions, not {mu} x {len(batch['keys'])}")
+        for used in batch["used"]:
+            if not any(abs(used["advantage"] - batch["advantages"][i]) <= 1e-6 * max(1, abs(used["advantage"])) for i in used["rows"]):
+                problems.append(f"step {step + 1}: the loss used an advantage the aggregator did not give")
+                break
     for entry in logs:
         total = sum(entry.get(f"lab/weight/{c}", math.nan) for c in LAB["ids"])
         if not math.isclose(total, 1.0, rel_tol=1e-6):
             problems.append(f"logged effective weights sum to {total}, not 1")
+    if record is not None:
+        for batch, entry in zip(trainer.record, logs):
+            batch["logged"] = {c: entry.get(f"rewards/{c}/mean") for c in LAB["ids"]}
+            del batch["keys"]
+        with open(record, "w") as f:
+            json.dump({"ids": LAB["ids"], "steps": trainer.record}, f)
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--steps", type=int, default=3)
+    parser.add_argument("--record", help="write what TRL scored and used, as JSON")
+    args = parser.parse_args()
+    problems = run(args.steps, args.record)
     if problems:
         print("smoke test failed:\n  " + "\n  ".join(problems))
         sys.exit(1)
-    print(f"smoke test passed: {len(trainer.lab_history)} generation batches, method {LAB['method']['method']}")
+    print(f"smoke test passed: {args.steps} generation batches, method {LAB['method']['method']}")
 
 
 if __name__ == "__main__":
