@@ -2,7 +2,7 @@
  * Results files on disk: written as JSON, gzipped when the name ends in `.gz`; read back whatever
  * the name, by gzip's magic number.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { describeProblems } from '../core/validation';
@@ -36,8 +36,4 @@ export async function decodeResults(path: string, bytes: Uint8Array): Promise<Re
   if (!parsed.ok)
     return { ok: false, message: `${path}: invalid results file\n${describeProblems(parsed.problems)}` };
   return { ok: true, file: parsed.value };
-}
-
-export async function readResults(path: string): Promise<ReadResults> {
-  return decodeResults(path, await readFile(path));
 }

@@ -8,13 +8,7 @@ import { outputMask, readBack, samplePolicy, tokenLogProbs, type Policy } from '
 import type { Rng } from '../random/rng';
 import { compileRubric } from '../rubric';
 import { summariseScores } from '../rubric/summary';
-import {
-  PROMPT_LENGTH,
-  buildCorpusFor,
-  decodeRollout,
-  encodePrompt,
-  sequenceLength,
-} from '../task/tokenizer';
+import { PROMPT_LENGTH, decodeRollout, encodePrompt } from '../task/tokenizer';
 import type { Task } from '../task/types';
 
 /** Mean next-token loss (nats per predicted token, `<eos>` included) over corpus rows. */
@@ -119,11 +113,6 @@ export async function policyRates(policy: Policy, task: Task, perTopic: number, 
 
 function pick(s: ReturnType<typeof summariseScores>): Omit<Rates, 'ids' | 'samples'> {
   return { criterionMeans: s.criterionMeans, rubricScore: s.rubricScore, allPassRate: s.allPassRate };
-}
-
-/** Fresh sentences about the held-out topics, in the corpus layout. */
-export function heldOutCorpus(task: Task, rng: Rng, count: number): { rows: Int32Array; T: number } {
-  return { rows: buildCorpusFor(task, task.topics.heldOut, rng, count), T: sequenceLength(task) };
 }
 
 /** Largest |log p_a - log p_b| over the predicted tokens of `corpus`: the cost of a compact copy. */
