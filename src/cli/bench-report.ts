@@ -12,7 +12,7 @@ export interface BrowserBenchReport {
   failures: { backend: string; size: ModelSize; error: string }[];
   tensors: BenchTensorsResult | null;
   longTasks: LongTasks | null;
-  /** Run pressed at once, then after the page was open a while (it prepares ahead, see prepare.ts). */
+  /** Run pressed at once, then after the page was open a while (it prepares ahead, see src/app/state/prepare.svelte.ts). */
   firstMinute: FirstMinute[];
   initialJs: InitialJs;
 }

@@ -1,7 +1,7 @@
 /**
  * The comparison table: one row per arm (a method or variant, over its seeds), from each run's
  * latest evaluation. Mean and sample standard deviation across seeds, and paired wins against the
- * first arm on the seeds both share, as ALGORITHMS.md asks.
+ * first arm on the seeds both share.
  */
 import type { EvalRecord } from '../../core/records/types';
 import {

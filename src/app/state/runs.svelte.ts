@@ -169,7 +169,7 @@ export class RunsState {
   async resolveAuto(config: ExperimentCore, remeasure = false): Promise<BackendChoiceResult> {
     const cached = remeasure ? null : cachedChoice(config.model.size);
     if (cached) return (this.backendChoice = cached);
-    // One probe per size at a time: Run waits for the one the page started ahead (prepare.ts).
+    // One probe per size at a time: Run waits for the one the page started ahead (prepare.svelte.ts).
     const inFlight = remeasure ? undefined : this.#probes.get(config.model.size);
     if (inFlight) return inFlight;
     if (remeasure) forgetChoices();

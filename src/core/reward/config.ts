@@ -1,6 +1,6 @@
 /**
  * Aggregator choice and parameters: the one schema used by experiment files, links and the CLI.
- * Defaults follow ALGORITHMS.md.
+ * Defaults and their reasons: docs/algorithms.md.
  */
 import { z } from 'zod';
 

@@ -1,7 +1,7 @@
 /**
  * focal: this project's reconstruction of Focal Reward (Huang et al., 2026) from its abstract.
  * The paper's exact formulas are not public; each part below can be switched off or swapped
- * (see ALGORITHMS.md and docs/algorithms.md).
+ * (see docs/algorithms.md).
  */
 import type { Aggregator } from './aggregators';
 import { saturationWeights } from './reweight';

@@ -1,5 +1,5 @@
 /**
- * Identities and invariants on random inputs (ALGORITHMS.md: "Identities that tests must prove").
+ * Identities and invariants on random inputs (docs/algorithms.md, "Identities, and where the tests prove them").
  * Tolerances are absolute on standardised advantages, whose magnitude is at most sqrt(N).
  */
 import fc from 'fast-check';
