@@ -1,20 +1,23 @@
 /** The exported package's README and pinned requirements. */
 
 /**
- * Pinned versions. The subclass hooks were read in TRL's source (GRPOTrainer._calculate_rewards and
- * _generate_and_score_completions); smoke_test.py checks them on the pinned release.
+ * Pinned versions: a set that installs together (read from pip's choice in a fresh venv, on the
+ * index Focal Lab's CI uses), on which Focal Lab's CI trains every built-in experiment's export
+ * (test/unit/export/trl-smoke.test.ts). The subclass hooks (GRPOTrainer._calculate_rewards and
+ * _generate_and_score_completions) were read in this TRL; smoke_test.py checks them.
  */
-export const REQUIREMENTS_TXT = `# Pinned for the exported package; smoke_test.py checks TRL's hooks on exactly these.
+export const REQUIREMENTS_TXT = `# Pinned for the exported package: Focal Lab's CI trains exports on exactly these.
 trl==1.13.0
-torch==2.14.1
+torch==2.13.0
 transformers==5.18.0
 accelerate==1.15.0
 datasets==5.0.1
 tokenizers==0.23.2
+huggingface-hub==1.33.0
+safetensors==0.8.0
 numpy==2.4.6
-# RE2 for the regex criteria: linear time, the engine the lab uses. Without it, a pattern runs on
-# Python's re only where it means the same there (focal_lab/scoring.py), and is refused otherwise.
-google-re2==1.1.20251105
+# Optional: google-re2 runs the regex criteria on RE2, the engine the lab uses (linear time). Without
+# it they run on Python's re, translated to mean the same (focal_lab/scoring.py, to_python_re).
 `;
 
 interface ReadmeFacts {
@@ -52,7 +55,18 @@ Differences accepted: ${accepted}
 
 ## Install
 
+In a virtual environment, from PyPI:
+
+    python -m venv .venv && . .venv/bin/activate
     pip install -r requirements.txt
+    pip install google-re2        # optional: the lab's regex engine (RE2) for pattern criteria
+
+On Linux, PyPI's \`torch\` wheel is the CUDA build; for the CPU build add
+\`--extra-index-url https://download.pytorch.org/whl/cpu\` to the first install. Where pip is
+configured with a local index or mirror, the same command installs from it; pass
+\`--index-url URL\` to make it the only one. Without \`google-re2\`, patterns run on Python's \`re\`,
+translated to mean what they mean in RE2; the few that cannot be are refused when the package is
+imported, with the construct named (docs/export.md in Focal Lab).
 
 ## Placeholders to fill in
 
