@@ -7,9 +7,10 @@ import { parseExperiment } from '../../core/experiment/resolve';
 import { experimentSchema, type Experiment, type ExperimentInput } from '../../core/experiment/schema';
 import { rubricSchema, type Rubric } from '../../core/rubric';
 import { getTask, TASK_IDS } from '../../core/task';
-import type { Parsed } from '../../core/validation';
-import { ProblemIndex } from '../model/problems';
+import type { Parsed, Problem } from '../../core/validation';
+import { problemLines, ProblemIndex } from '../model/problems';
 import { PRESETS } from '../presets';
+import type { Messages } from './messages.svelte';
 
 const DRAFT_KEY = 'focal-lab:draft';
 
@@ -115,4 +116,18 @@ export class ExperimentDraft {
       return false;
     }
   }
+}
+
+/** Loads a preset into the setup (undoable); an invalid preset says what was wrong instead. */
+export function loadPreset(draft: ExperimentDraft, messages: Messages, id: string): void {
+  const chosen = PRESETS.find((p) => p.id === id);
+  if (!chosen) return;
+  const problems: Problem[] = [];
+  draft.replace(`Loaded the preset “${chosen.title}”`, () => {
+    const parsed = draft.loadInput(chosen.experiment, chosen.id);
+    if (!parsed.ok) problems.push(...parsed.problems);
+    return parsed.ok;
+  });
+  if (problems.length > 0)
+    messages.show('error', `Preset “${chosen.title}” is invalid:`, problemLines(problems));
 }

@@ -12,6 +12,10 @@ import { isGzip } from '../../core/records/results-file';
 import type { EvalRecord, MetricRecord } from '../../core/records/types';
 import type { Parsed } from '../../core/validation';
 import { loadRuns } from '../../web/run-store';
+import { problemLines } from '../model/problems';
+import type { ExperimentDraft } from './experiment.svelte';
+import type { Messages } from './messages.svelte';
+import type { RunsState } from './runs.svelte';
 
 export interface ReadImport {
   parsed: Parsed<Imported>;
@@ -124,5 +128,44 @@ export async function loadStoredRuns(): ReturnType<typeof loadRuns> {
     return { runs: loaded.runs, skipped: loaded.skipped, checkpointSteps: new Map(loaded.checkpointSteps) };
   } catch {
     return loadRuns();
+  }
+}
+
+/**
+ * Imports a file the user chose: an experiment replaces the setup (undoable), runs join the list;
+ * a file that is refused says what was wrong and changes nothing.
+ */
+export async function importFile(
+  file: File,
+  draft: ExperimentDraft,
+  runs: RunsState,
+  messages: Messages,
+): Promise<void> {
+  const filename = file.name;
+  const { parsed, stored } = await readImport(file);
+  if (!parsed.ok) {
+    messages.show(
+      'error',
+      `${filename} was not imported, and the form and the runs were kept as they were. What was wrong:`,
+      problemLines(parsed.problems),
+    );
+    return;
+  }
+  if (parsed.value.kind === 'experiment') {
+    const experiment = parsed.value.experiment;
+    draft.replace(`Loaded the experiment “${experiment.name}” from ${filename}`, () =>
+      draft.load(experiment),
+    );
+  } else {
+    const count = runs.all.length;
+    runs.addRestored(parsed.value.runs);
+    const added = runs.all.length - count;
+    // The import worker stored what it could; the page writes only the rest.
+    const storedIds = new Set(parsed.value.runs.filter((_, i) => stored[i]).map((r) => r.spec.id));
+    for (const r of runs.restored.slice(-added)) if (!storedIds.has(r.spec.id)) runs.persist(r);
+    messages.show(
+      'info',
+      `Imported ${added} run(s) from ${filename}${added < parsed.value.runs.length ? ' (the others were already here)' : ''}.`,
+    );
   }
 }

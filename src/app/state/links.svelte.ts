@@ -1,9 +1,11 @@
 /**
- * What the address's hash opens, at start and whenever it changes: the paper view (`#paper`, or
- * `#paper/<task>/<size>` with that cell open) or a shared experiment (`#e=...`). A link that cannot
- * be opened says what was wrong and leaves the setup as it was.
+ * Links in and out. In: what the address's hash opens, at start and whenever it changes: the paper
+ * view (`#paper`, or `#paper/<task>/<size>` with that cell open) or a shared experiment (`#e=...`).
+ * A link that cannot be opened says what was wrong and leaves the setup as it was. Out: the share
+ * link of the setup, put in the address bar and copied.
  */
-import { decodeExperiment, payloadFromHash } from '../../core/share/codec';
+import { decodeExperiment, encodeExperiment, hashFor, payloadFromHash } from '../../core/share/codec';
+import { copyText } from '../export/download';
 import { paperLink } from '../model/paper';
 import { problemLines } from '../model/problems';
 import type { ExperimentDraft } from './experiment.svelte';
@@ -17,6 +19,8 @@ export interface PaperRoute {
 export class LinkRoute {
   /** The paper view, when open. */
   paper: PaperRoute | null = $state(null);
+  /** What the share button says for a moment after a share (null: its usual label). */
+  shareState: string | null = $state(null);
 
   constructor(
     private readonly draft: ExperimentDraft,
@@ -59,5 +63,29 @@ export class LinkRoute {
     this.paper = null;
     // A #paper link has done its job; the address goes back to the app's own.
     if (paperLink(location.hash)) history.replaceState(null, '', location.pathname + location.search);
+  }
+
+  /** Loads a paper cell's experiment into the setup (the paper view's "run this cell"). */
+  runCell(experiment: Record<string, unknown>): void {
+    const parsed = this.draft.loadInput(experiment as never);
+    if (!parsed.ok)
+      this.messages.show('error', 'The paper cell is not a valid experiment:', problemLines(parsed.problems));
+  }
+
+  /** Puts the valid setup's link in the address bar and copies it; where copying fails, shows it. */
+  async share(): Promise<void> {
+    const url = await this.#shareLink();
+    if (!url) return;
+    const copied = await copyText(url);
+    if (!copied) this.messages.show('info', 'Copy this link to share the experiment:', [url]);
+    this.shareState = copied ? 'Link copied ✓' : 'Link in the address bar';
+    setTimeout(() => (this.shareState = null), 2500);
+  }
+
+  async #shareLink(): Promise<string | null> {
+    if (!this.draft.valid) return null;
+    const url = `${location.origin}${location.pathname}${location.search}${hashFor(await encodeExperiment(this.draft.valid))}`;
+    history.replaceState(null, '', url);
+    return url;
   }
 }
