@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -21,6 +22,29 @@ export const WORKER_OPTIONS: UserConfig['worker'] = {
   format: 'es',
   rolldownOptions: { output: { minify: { compress: false, mangle: true } } },
 };
+
+/**
+ * A page beside the app (the browser tests' page, the bench page) built with the app's worker and
+ * wasm settings, the app's static files (the model zoo among them: runs start from its checkpoints
+ * by default), and cross-origin isolated like the app, so that wasm runs (and is benchmarked)
+ * threaded. `input` names its HTML entries.
+ */
+export function pageConfig(root: string, input: Record<string, string>, outDir?: string): UserConfig {
+  return {
+    root,
+    publicDir: fileURLToPath(new URL('./public', import.meta.url)),
+    worker: WORKER_OPTIONS,
+    optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+    build: {
+      target: 'es2022',
+      outDir,
+      emptyOutDir: true,
+      chunkSizeWarningLimit: 4000,
+      rollupOptions: { input },
+    },
+    preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  };
+}
 
 export default defineConfig({
   // Relative asset URLs, so that dist/ works under any path (a project page, a course site).
