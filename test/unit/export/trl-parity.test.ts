@@ -3,9 +3,9 @@
  * functions give the lab's scores, and the exported aggregator the advantages, effective weights,
  * saturation and focal state of computeAdvantages, over several steps (so the EMA is exercised),
  * for every method and several focal settings. Runs python3 (numpy needed; see ./python.ts).
- * google-re2 is not installed here: patterns then run on Python's re, and every pattern below is
- * one that means the same in both (focal_lab/scoring.py says which those are), so the test also
- * checks that the engine in use is reported.
+ * google-re2 is not installed here: patterns then run on Python's re, translated from RE2 syntax
+ * (to_python_re in focal_lab/scoring.py; trl-patterns.test.ts checks the translation on generated
+ * patterns), so the test also checks that the engine in use is reported.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
