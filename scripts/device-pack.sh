@@ -3,7 +3,7 @@
 # docs/performance.md, "WebGPU on a real GPU"): one bundled cli.mjs, TF.js's wasm binaries, Dawn's
 # Node binding for Linux x64 and this machine's Node binary, xz-compressed, into .dev/ (about 35 MB;
 # git ignores it). On the other machine:
-#   cd .dev && ./unpack.sh && PATH=$PWD/bin:$PATH node cli.mjs bench --backends webgpu,wasm ...
+#   cd .dev && ./unpack.sh && PATH=$PWD/bin:$PATH node cli.mjs bench --backends webgpu,webgpu-tfjs,wasm ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.dev

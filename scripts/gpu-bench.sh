@@ -14,5 +14,5 @@ if [[ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" && -f "$nvidia_icd" ]]; the
 fi
 echo "load: $(uptime)" >&2
 echo "VK_DRIVER_FILES=${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-<unset: SwiftShader or the system's drivers>}}" >&2
-exec npx tsx src/cli/main.ts bench --backends webgpu,wasm --sizes small,medium,large \
+exec npx tsx src/cli/main.ts bench --backends webgpu,webgpu-tfjs,wasm --sizes small,medium,large \
   --steps "${STEPS:-5}" --warmup "${WARMUP:-2}" "$@"

@@ -1,6 +1,7 @@
 /**
  * A dedicated module worker that trains one run. It exposes `TrainerService` with Comlink; the main
- * thread's sink hears only batched updates (see run-loop.ts). Imports core code and tfjs backends only.
+ * thread's sink hears only batched updates (see run-loop.ts). Imports core code, tfjs backends and
+ * the browser stores of src/web only.
  */
 import * as Comlink from 'comlink';
 import { createTrainer } from '../src/core/train/trainer';
@@ -57,6 +58,8 @@ async function boot(spec: WorkerRunSpec, options: InitOptions): Promise<RunLoop>
     faults: options.faults,
   });
   if (options.checkpoint) await trainer.restore(options.checkpoint);
+  // On webgpu the fused engine trains; the header says which engine the run got.
+  send({ backend: { ...backend, engine: trainer.engine }, metrics: [], evals: [] });
 
   const { checkpoint: _checkpoint, autoStart, faults: _faults, ...loopOptions } = options;
   const run = new RunLoop(

@@ -15,13 +15,15 @@ export type NodeBackend = 'cpu' | 'wasm' | 'webgpu';
  */
 export async function useBackend(name: NodeBackend): Promise<void> {
   if (tf.getBackend() === name) return;
-  if (name === 'webgpu') await registerNodeWebgpu();
+  // Once per process: a second Dawn instance beside the first crashes Dawn's Node binding.
+  if (name === 'webgpu') await (webgpuRegistered ??= registerNodeWebgpu());
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`useBackend: the ${name} backend failed to initialise`);
   await tf.ready();
 }
 
 let adapterDescription: string | null = null;
+let webgpuRegistered: Promise<void> | null = null;
 
 /** Vendor, architecture and device of the WebGPU adapter in use, once webgpu was selected. */
 export function webgpuAdapter(): string | null {

@@ -17,13 +17,19 @@ import { table } from './tables';
 import * as tf from '@tensorflow/tfjs';
 import { findChromium } from './chromium';
 
+/** Node backends of the benchmark: the command line's, and TF.js's own webgpu path beside the fused engine. */
+export const BENCH_BACKENDS = [...BACKEND_CHOICES, 'webgpu-tfjs'] as const;
+type BenchBackend = (typeof BENCH_BACKENDS)[number];
+
 export const USAGE = `Usage: npm run bench -- [options]
 
 Options:
   --where <place>     node, browser or all (default: node); the browser is headless Chromium:
                       $CHROMIUM_PATH, a system Chromium or Chrome, else the npm dev dependency
                       @sparticuz/chromium; never downloaded
-  --backends <list>   in Node, comma-separated, from ${BACKEND_CHOICES.join(', ')} (default: cpu,wasm)
+  --backends <list>   in Node, comma-separated, from ${BENCH_BACKENDS.join(', ')} (default: cpu,wasm);
+                      webgpu trains with the fused WebGPU engine, webgpu-tfjs with TF.js's own
+                      webgpu kernels (the path before the fused engine, for comparison)
   --browser-backends <list>
                       in the browser, from ${BROWSER_BACKENDS.join(', ')} (default: all four)
   --sizes <list>      comma-separated, from ${MODEL_SIZES.join(', ')} (default: medium)
@@ -76,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const backends = parseList<CliBackend>('--backends', values.backends, BACKEND_CHOICES);
+  const backends = parseList<BenchBackend>('--backends', values.backends, BENCH_BACKENDS);
   if (typeof backends === 'string') return fail(backends);
   const sizes = parseList<ModelSize>('--sizes', values.sizes, MODEL_SIZES);
   if (typeof sizes === 'string') return fail(sizes);
@@ -151,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function benchNode(
-  backends: readonly CliBackend[],
+  backends: readonly BenchBackend[],
   sizes: readonly ModelSize[],
   steps: number,
   warmup: number,
@@ -159,7 +165,8 @@ async function benchNode(
   tfFlags: readonly TfFlag[],
 ): Promise<StepBenchResult[] | string> {
   const results: StepBenchResult[] = [];
-  for (const backend of backends) {
+  for (const choice of backends) {
+    const backend: CliBackend = choice === 'webgpu-tfjs' ? 'webgpu' : choice;
     await useBackend(backend);
     const unknown = tfFlags.find(([name]) => !isRegistered(name));
     if (unknown) return `--tf-flags: ${unknown[0]} is not a TensorFlow.js flag of the ${backend} backend`;
@@ -167,8 +174,9 @@ async function benchNode(
     if (tfFlags.length)
       console.error(`TensorFlow.js flags on ${backend}: ${tfFlags.map((f) => f.join('=')).join(', ')}`);
     for (const size of sizes) {
-      console.error(`benchmarking ${size} on ${backend} ...`);
-      results.push(await benchSteps(benchConfig(size), steps, warmup, profile));
+      console.error(`benchmarking ${size} on ${choice} ...`);
+      const engine = choice === 'webgpu-tfjs' ? 'tfjs' : 'auto';
+      results.push(await benchSteps(benchConfig(size), steps, warmup, profile, engine));
     }
   }
   return results;
@@ -199,6 +207,7 @@ function formatNode(results: readonly StepBenchResult[], warmup: number, adapter
     table(
       [
         'backend',
+        'engine',
         'size',
         'rollouts',
         'ms/step',
@@ -212,6 +221,7 @@ function formatNode(results: readonly StepBenchResult[], warmup: number, adapter
       ],
       results.map((r) => [
         r.backend,
+        r.engine,
         r.size,
         String(r.rollouts),
         f(r.msStep),
@@ -229,6 +239,16 @@ function formatNode(results: readonly StepBenchResult[], warmup: number, adapter
   for (const w of results.filter((r) => r.backend === 'wasm')) {
     const c = cpu.find((r) => r.size === w.size);
     if (c) lines.push(`${w.size}: wasm is ${(c.msStep / w.msStep).toFixed(1)}x faster than cpu per step`);
+  }
+  const wasm = results.filter((r) => r.backend === 'wasm');
+  for (const g of results.filter((r) => r.engine === 'webgpu-fused')) {
+    const w = wasm.find((r) => r.size === g.size);
+    const t = results.find((r) => r.size === g.size && r.backend === 'webgpu' && r.engine === 'tfjs');
+    const parts = [`${g.size}: the fused webgpu engine takes ${g.dispatchesPerStep} dispatches per step`];
+    if (t)
+      parts.push(`TF.js's webgpu path ${t.launchesPerStep} (${(t.msStep / g.msStep).toFixed(1)}x the time)`);
+    if (w) parts.push(`and is ${(w.msStep / g.msStep).toFixed(2)}x wasm's speed`);
+    lines.push(parts.join('; '));
   }
   if (adapter) lines.push(`webgpu adapter: ${adapter}`);
   for (const r of results.filter((x) => x.profile)) lines.push('', formatProfile(r));
@@ -249,7 +269,7 @@ function formatProfile(r: StepBenchResult): string {
       rows.map((x) => [
         x.kernel,
         x.launches.toFixed(0),
-        x.ms.toFixed(2),
+        Number.isNaN(x.ms) ? '-' : x.ms.toFixed(2),
         `${((100 * x.ms) / Math.max(total, 1e-9)).toFixed(1)}%`,
       ]),
     ),

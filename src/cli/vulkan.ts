@@ -120,5 +120,6 @@ export function wantsWebgpu(argv: readonly string[]): boolean {
     const m = /^--backends?=(.*)$/.exec(a);
     return m ? [m[1]] : [];
   });
-  return values.some((v) => v.split(',').includes('webgpu'));
+  // webgpu (the fused engine) and webgpu-tfjs (the benchmark's TF.js path) both need Vulkan.
+  return values.some((v) => v.split(',').some((b) => b === 'webgpu' || b === 'webgpu-tfjs'));
 }

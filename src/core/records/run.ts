@@ -29,6 +29,8 @@ export interface BackendInfo {
   simd?: boolean;
   /** wasm only: whether the page is cross-origin isolated (needed for the threaded build). */
   isolated?: boolean;
+  /** The engine training on it, once the trainer exists: TF.js ops, or the fused WebGPU kernels. */
+  engine?: 'tfjs' | 'webgpu-fused';
 }
 
 /** The run a worker is asked to train. */

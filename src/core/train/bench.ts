@@ -9,9 +9,13 @@ import { timingConfig } from '../experiment/timing';
 import { installKernelCounter, type KernelTally } from '../policy/kernel-count';
 import { resetTransferStats, transferStats } from '../policy/transfer';
 import { createTrainer } from './trainer';
+import type { EngineName } from '../engine/types';
+import { fusedDispatchTally, resetFusedDispatchTally } from '../engine/webgpu/gpu';
 
 export interface StepBenchResult {
   backend: string;
+  /** The engine that trained: TF.js ops, or the fused WebGPU kernels. */
+  engine: EngineName;
   task: string;
   size: ModelSize;
   rollouts: number;
@@ -24,11 +28,17 @@ export interface StepBenchResult {
   tokensPerSecond: number;
   /** Device -> CPU reads per step (the same for every step). */
   readsPerStep: number;
-  /** Kernel launches per step (median), counted by wrapping the backend's kernels. */
+  /**
+   * Kernel launches per step (median): TF.js's kernels, counted by wrapping the backend's kernel
+   * functions, plus the fused engine's GPU dispatches, counted as it encodes them.
+   */
   launchesPerStep: number;
+  /** Of those, the fused engine's GPU dispatches (0 for the TF.js engine). */
+  dispatchesPerStep: number;
   /**
    * With `profile`: launches and milliseconds per step by kernel kind, most expensive first. The
-   * milliseconds are the kernels' own work on cpu and wasm, only the enqueueing on webgl and webgpu.
+   * milliseconds are the kernels' own work on cpu and wasm, only the enqueueing on webgl and webgpu,
+   * and NaN for the fused engine's kernels (GPU time per kernel needs timestamp queries).
    */
   profile?: KernelProfileRow[];
   /** Tensors alive after the timed steps minus before them (0 = no leak). */
@@ -57,8 +67,9 @@ export async function benchSteps(
   steps = 8,
   warmup = 2,
   profile = false,
+  engine: 'auto' | 'tfjs' = 'auto',
 ): Promise<StepBenchResult> {
-  const trainer = await createTrainer(config, 1);
+  const trainer = await createTrainer(config, 1, { engine });
   // Timing every kernel slows the step a little; the plain counter costs an increment per launch.
   const counter = installKernelCounter(profile);
   try {
@@ -72,14 +83,21 @@ export async function benchSteps(
     };
     const reads: number[] = [];
     const launches: number[] = [];
+    const dispatches: number[] = [];
     let tokens = 0;
     let sampleMs = 0;
     for (let i = 0; i < steps; i++) {
       resetTransferStats();
-      if (i === 0) counter.reset();
+      if (i === 0) {
+        counter.reset();
+        resetFusedDispatchTally();
+      }
       const before = counter.launches();
+      const dispatchedBefore = trainer.dispatches();
       const r = await trainer.step();
-      launches.push(counter.launches() - before);
+      const dispatched = trainer.dispatches() - dispatchedBefore;
+      dispatches.push(dispatched);
+      launches.push(counter.launches() - before + dispatched);
       reads.push(transferStats().reads);
       parts.sample.push(r.msSample);
       parts.score.push(r.msScore);
@@ -91,6 +109,7 @@ export async function benchSteps(
     }
     return {
       backend: tf.getBackend(),
+      engine: trainer.engine,
       task: config.task,
       size: config.model.size,
       rollouts: config.sampling.groupSize * config.sampling.promptsPerStep,
@@ -101,7 +120,8 @@ export async function benchSteps(
       tokensPerSecond: tokens / (sampleMs / 1000),
       readsPerStep: Math.max(...reads),
       launchesPerStep: median(launches),
-      ...(profile ? { profile: profileRows(counter.tally(), steps) } : {}),
+      dispatchesPerStep: median(dispatches),
+      ...(profile ? { profile: profileRows(counter.tally(), fusedDispatchTally(), steps) } : {}),
       tensorGrowth: tf.memory().numTensors - before,
       steps,
     };
@@ -111,8 +131,13 @@ export async function benchSteps(
   }
 }
 
-function profileRows(tally: KernelTally, steps: number): KernelProfileRow[] {
-  return [...tally.counts.entries()]
+/** TF.js's kernels with their times, then the fused engine's kernels (dispatch counts; no per-kernel GPU time). */
+function profileRows(tally: KernelTally, fused: Map<string, number>, steps: number): KernelProfileRow[] {
+  const tfjs = [...tally.counts.entries()]
     .map(([kernel, n]) => ({ kernel, launches: n / steps, ms: (tally.ms.get(kernel) ?? 0) / steps }))
     .sort((a, b) => b.ms - a.ms || b.launches - a.launches);
+  const gpu = [...fused.entries()]
+    .map(([kernel, n]) => ({ kernel: `fused ${kernel}`, launches: n / steps, ms: Number.NaN }))
+    .sort((a, b) => b.launches - a.launches);
+  return [...tfjs, ...gpu];
 }

@@ -17,26 +17,10 @@ import { METHODS, defaultMethodConfig, type MethodConfig, type Method } from '..
 import { Rng, randomStreams, type RandomStreams } from '../random';
 import type { Problem } from '../validation';
 import { zooWeights } from '../zoo/source';
-import {
-  clonePolicy,
-  createPolicy,
-  disposePolicy,
-  getWeights,
-  samplePolicy,
-  setWeights,
-  warmStart,
-  type Policy,
-  type Rollouts,
-  type WeightArray,
-} from '../policy';
-import {
-  createGrpoOptimizer,
-  getOptimizerState,
-  grpoUpdate,
-  setLearningRate,
-  setOptimizerState,
-  type GrpoOptimizer,
-} from './grpo';
+import { createPolicy, getWeights, setWeights, warmStart, type Rollouts, type WeightArray } from '../policy';
+import type { AdamState } from '../policy/adam';
+import { createEngine } from '../engine/create';
+import type { PolicyEngine } from '../engine/types';
 import { EditQueue, positionsAfter, resolveEdit, spreadOver, type Position } from './live-edit';
 import { meanStd, summariseScores, zeroSignalShare } from './metrics';
 import {
@@ -87,9 +71,7 @@ class Trainer implements RunTrainer {
     private readonly config: ExperimentCore,
     private readonly seed: number,
     private readonly task: Task,
-    private readonly policy: Policy,
-    private readonly reference: Policy,
-    private readonly optimizer: GrpoOptimizer,
+    private readonly policyEngine: PolicyEngine,
     private readonly streams: RandomStreams,
     private state: TrainerState,
     private readonly faults: TrainerFaults = {},
@@ -135,7 +117,7 @@ class Trainer implements RunTrainer {
       if (!next) continue;
       const criteriaChanged = next.rubric !== this.state.rubric;
       const methodChanged = JSON.stringify(next.method) !== JSON.stringify(this.state.method);
-      if (next.lr !== this.state.lr) setLearningRate(this.optimizer, next.lr);
+      if (next.lr !== this.state.lr) this.policyEngine.setLearningRate(next.lr);
       const oldIds = this.compiled.ids.join('\n');
       this.state = next;
       if (criteriaChanged) this.compiled = compileRubric(next.rubric, this.task.lexicon);
@@ -159,8 +141,7 @@ class Trainer implements RunTrainer {
   private async sample(topics: readonly string[], perTopic: number, rng: Rng): Promise<Rollouts> {
     const prompts = new Int32Array(topics.length * PROMPT_LENGTH);
     topics.forEach((topic, b) => prompts.set(encodePrompt(this.task, topic), b * PROMPT_LENGTH));
-    return samplePolicy(
-      this.policy,
+    return this.policyEngine.sample(
       prompts,
       topics.length,
       PROMPT_LENGTH,
@@ -215,13 +196,7 @@ class Trainer implements RunTrainer {
     this.lastGroups = this.inspectGroups(decoded, judged, groups, K, G, topics);
     const t2 = now();
 
-    const stats = await grpoUpdate(
-      this.policy,
-      this.reference,
-      this.optimizer,
-      { rollouts, advantages },
-      this.config.optim,
-    );
+    const stats = await this.policyEngine.update({ rollouts, advantages }, this.config.optim);
     const t3 = now();
     if (!Number.isFinite(stats.loss)) throw new NonFiniteError(stepNumber, 'the loss');
 
@@ -319,7 +294,7 @@ class Trainer implements RunTrainer {
   }
 
   async weights(): Promise<WeightMatrix[]> {
-    return (await getWeights(this.policy)).map((w) => ({
+    return (await this.policyEngine.getWeights('policy')).map((w) => ({
       name: w.name,
       shape: [...w.shape],
       values: w.values.slice(),
@@ -331,9 +306,9 @@ class Trainer implements RunTrainer {
     return {
       step: this.state.step,
       data: {
-        policy: await getWeights(this.policy),
-        reference: await getWeights(this.reference),
-        optimizer: await getOptimizerState(this.optimizer),
+        policy: await this.policyEngine.getWeights('policy'),
+        reference: await this.policyEngine.getWeights('reference'),
+        optimizer: await this.policyEngine.getOptimizerState(),
         streams: Object.fromEntries(Object.entries(this.streams).map(([k, rng]) => [k, rng.getState()])),
         state: structuredClone(this.state),
       },
@@ -344,24 +319,30 @@ class Trainer implements RunTrainer {
     const data = checkpoint.data as {
       policy: WeightArray[];
       reference: WeightArray[];
-      optimizer: Awaited<ReturnType<typeof getOptimizerState>>;
+      optimizer: AdamState;
       streams: Record<string, [number, number, number, number]>;
       state: TrainerState;
     };
-    setWeights(this.policy, data.policy);
-    setWeights(this.reference, data.reference);
-    await setOptimizerState(this.optimizer, data.optimizer);
+    this.policyEngine.setWeights('policy', data.policy);
+    this.policyEngine.setWeights('reference', data.reference);
+    this.policyEngine.setOptimizerState(data.optimizer);
     for (const [name, rng] of Object.entries(this.streams)) rng.setState(data.streams[name]);
     this.state = structuredClone(data.state);
     this.edits.clear();
     this.compiled = compileRubric(this.state.rubric, this.task.lexicon);
-    setLearningRate(this.optimizer, this.state.lr);
+    this.policyEngine.setLearningRate(this.state.lr);
+  }
+
+  get engine() {
+    return this.policyEngine.name;
+  }
+
+  dispatches(): number {
+    return this.policyEngine.dispatches();
   }
 
   dispose(): void {
-    disposePolicy(this.policy);
-    disposePolicy(this.reference);
-    this.optimizer.dispose();
+    this.policyEngine.dispose();
   }
 }
 
@@ -405,9 +386,8 @@ export async function createTrainer(
     await hooks.warmStartStore?.set(key, weights);
   }
   hooks.onWarmStart?.(1);
-  const reference = clonePolicy(policy);
   const lr = rlLearningRate(config.optim, config.model.size);
-  const optimizer = createGrpoOptimizer(lr);
+  const engine = await createEngine(policy, lr, hooks.engine ?? 'auto');
   const state: TrainerState = {
     step: 0,
     promptCursor: 0,
@@ -418,7 +398,7 @@ export async function createTrainer(
     method: config.method,
     lr,
   };
-  return new Trainer(config, seed, task, policy, reference, optimizer, streams, state, hooks.faults);
+  return new Trainer(config, seed, task, engine, streams, state, hooks.faults);
 }
 
 /** Forget cached warm starts (tests, or to bound memory in long sweeps). */

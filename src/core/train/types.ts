@@ -6,6 +6,7 @@
 import type { Method } from '../reward/config';
 import type { Judge } from '../rubric/schema';
 import type { EvalRecord, MetricRecord } from '../records/types';
+import type { EngineName } from '../engine/types';
 
 // The records moved to ../records/types.ts; re-exported for the modules that still import them here.
 export type { EvalRecord, MetricRecord };
@@ -72,6 +73,10 @@ export interface RunTrainer {
   inspect(): InspectedGroup[];
   /** The policy's weight matrices, copied. */
   weights(): Promise<WeightMatrix[]>;
+  /** The engine that trains: TF.js ops, or the fused WebGPU kernels. */
+  readonly engine: EngineName;
+  /** GPU dispatches the fused engine has issued so far (0 for TF.js: count its kernels instead). */
+  dispatches(): number;
   checkpoint(): Promise<Checkpoint>;
   /** Replace this trainer's state with a checkpoint's. */
   restore(checkpoint: Checkpoint): Promise<void>;
@@ -95,6 +100,11 @@ export interface TrainerHooks {
    * file or import can carry them.
    */
   faults?: TrainerFaults;
+  /**
+   * `auto` (default): the fused WebGPU engine where TF.js runs on webgpu, TF.js ops elsewhere;
+   * `tfjs`: TF.js ops on every backend (the reference, and the benchmark's comparison).
+   */
+  engine?: 'auto' | 'tfjs';
 }
 
 export interface TrainerFaults {

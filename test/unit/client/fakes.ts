@@ -119,6 +119,7 @@ export function metric(step: number, effectiveWeights = [0.5, 0.5]): MetricRecor
 export class FakeTrainer implements RunTrainer {
   readonly criterionIds = ['a', 'b'];
   readonly criterionNames = ['A', 'B'];
+  readonly engine = 'tfjs' as const;
   stepIndex = 0;
   weightsNow = [0.5, 0.5];
   private pendingEdit: LiveEdit | null = null;
@@ -129,6 +130,10 @@ export class FakeTrainer implements RunTrainer {
     readonly totalSteps: number,
     private readonly nonFiniteAt?: number,
   ) {}
+
+  dispatches(): number {
+    return 0;
+  }
 
   async step(): Promise<MetricRecord> {
     await Promise.resolve();

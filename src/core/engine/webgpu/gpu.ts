@@ -14,9 +14,25 @@ const MAP_MODE_READ = 0x01;
 
 export interface Dispatch {
   readonly label: string;
+  /** The kernel (its pipeline's label), for the profile. */
+  readonly kernel: string;
   readonly pipeline: GPUComputePipeline;
   readonly bindGroup: GPUBindGroup;
   readonly groups: readonly [number, number, number];
+}
+
+/**
+ * Dispatches by kernel since the last reset, over every fused engine in this thread: for the
+ * benchmark's profile, as policy/kernel-count.ts is for TF.js's kernels.
+ */
+const tally = new Map<string, number>();
+
+export function fusedDispatchTally(): Map<string, number> {
+  return new Map(tally);
+}
+
+export function resetFusedDispatchTally(): void {
+  tally.clear();
 }
 
 /** Most workgroups WebGPU guarantees per dimension. */
@@ -101,7 +117,7 @@ export class GpuContext {
       entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       label,
     });
-    return { label, pipeline, bindGroup, groups: [x, y, z] };
+    return { label, kernel: pipeline.label, pipeline, bindGroup, groups: [x, y, z] };
   }
 
   /** Encode `dispatches` into one compute pass and submit them at once. */
@@ -112,6 +128,7 @@ export class GpuContext {
       pass.setPipeline(d.pipeline);
       pass.setBindGroup(0, d.bindGroup);
       pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2]);
+      tally.set(d.kernel, (tally.get(d.kernel) ?? 0) + 1);
     }
     pass.end();
     this.device.queue.submit([encoder.finish()]);

@@ -11,7 +11,9 @@
  *
  * `kBlock`: B's rows come in blocks of kBlock spaced bBlockStride apart, so that the input
  * gradient of the q/k/v projection, dh = dq Wq^T + dk Wk^T + dv Wv^T, is one product over K = 3d.
- * Tiles of 16 x 16 outputs, K in steps of 16 through workgroup memory.
+ * Tiles of 32 x 32 outputs per workgroup of 64 threads, each thread a 4 x 4 block in registers,
+ * K in steps of 16 through workgroup memory: few barriers per multiply-add, which is what costs
+ * on SwiftShader and on small GPU workgroups alike.
  */
 export const MATMUL_UNIFORM_FIELDS = [
   'M',
@@ -48,7 +50,7 @@ export const ONES_NONE = 0;
 export const ONES_COLUMN = 1;
 export const ONES_ROW = 2;
 
-export const MATMUL_TILE = 16;
+export const MATMUL_TILE = 32;
 
 export function matmulShader(): string {
   return /* wgsl */ `
@@ -59,9 +61,10 @@ struct U { ${MATMUL_UNIFORM_FIELDS.map((f) => `${f}: u32`).join(', ')} }
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<storage, read> aux: array<f32>;
 
-const TS = ${MATMUL_TILE}u;
-var<workgroup> As: array<array<f32, ${MATMUL_TILE}>, ${MATMUL_TILE}>;
-var<workgroup> Bs: array<array<f32, ${MATMUL_TILE}>, ${MATMUL_TILE}>;
+const TM = 32u;
+const TK = 16u;
+var<workgroup> As: array<f32, 512>; // [TM][TK]
+var<workgroup> Bs: array<f32, 512>; // [TK][TM]
 
 fn loadA(m: u32, k: u32, z: u32) -> f32 {
   if (m >= u.M || k >= u.K) { return 0.0; }
@@ -77,23 +80,9 @@ fn loadB(k: u32, n: u32, z: u32) -> f32 {
   return b[u.bOff + z * u.bZs + blk * u.bBlockStride + kk * u.bRs + n * u.bCs];
 }
 
-@compute @workgroup_size(${MATMUL_TILE}, ${MATMUL_TILE})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let z = wg.z;
-  let row = wg.y * TS + lid.y;
-  let col = wg.x * TS + lid.x;
-  var acc = 0.0;
-  let tiles = (u.K + TS - 1u) / TS;
-  for (var t = 0u; t < tiles; t += 1u) {
-    As[lid.y][lid.x] = loadA(row, t * TS + lid.x, z);
-    Bs[lid.y][lid.x] = loadB(t * TS + lid.y, col, z);
-    workgroupBarrier();
-    for (var kk = 0u; kk < TS; kk += 1u) {
-      acc += As[lid.y][kk] * Bs[kk][lid.x];
-    }
-    workgroupBarrier();
-  }
+fn epilogue(row: u32, col: u32, z: u32, value: f32) {
   if (row >= u.M || col >= u.N) { return; }
+  var acc = value;
   let ci = u.cOff + z * u.cZs + row * u.cRs + col;
   let ai = u.auxOff + row * u.auxRs + col;
   if ((u.flags & 1u) != 0u) { acc = max(acc, 0.0); }
@@ -101,6 +90,47 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   if ((u.flags & 4u) != 0u) { if (aux[ai] <= 0.0) { acc = 0.0; } }
   if ((u.flags & 8u) != 0u) { acc += c[ci]; }
   c[ci] = acc;
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let z = wg.z;
+  let row0 = wg.y * TM;
+  let col0 = wg.x * TM;
+  // This thread's 4 x 4 block: rows ty*4.., columns tx*4.. of the tile.
+  let tx = lid % 8u;
+  let ty = lid / 8u;
+  var acc: array<array<f32, 4>, 4>;
+  let tiles = (u.K + TK - 1u) / TK;
+  for (var t = 0u; t < tiles; t += 1u) {
+    let k0 = t * TK;
+    // 512 values of each tile, 8 per thread.
+    for (var i = 0u; i < 8u; i += 1u) {
+      let e = lid + i * 64u;
+      let am = e / TK;
+      let ak = e % TK;
+      As[e] = loadA(row0 + am, k0 + ak, z);
+      let bk = e / TM;
+      let bn = e % TM;
+      Bs[e] = loadB(k0 + bk, col0 + bn, z);
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < TK; kk += 1u) {
+      var av: array<f32, 4>;
+      var bv: array<f32, 4>;
+      for (var i = 0u; i < 4u; i += 1u) {
+        av[i] = As[(ty * 4u + i) * TK + kk];
+        bv[i] = Bs[kk * TM + tx * 4u + i];
+      }
+      for (var i = 0u; i < 4u; i += 1u) {
+        for (var j = 0u; j < 4u; j += 1u) { acc[i][j] += av[i] * bv[j]; }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i += 1u) {
+    for (var j = 0u; j < 4u; j += 1u) { epilogue(row0 + ty * 4u + i, col0 + tx * 4u + j, z, acc[i][j]); }
+  }
 }
 `;
 }

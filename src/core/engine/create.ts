@@ -1,0 +1,31 @@
+/**
+ * Which engine trains: the fused WebGPU engine whenever TF.js runs on webgpu (unless `tfjs` is
+ * asked for), TF.js ops everywhere else. Takes ownership of `policy`: the TF.js engine keeps it and
+ * a frozen copy as the reference; the fused engine copies its weights into its arenas and frees it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { clonePolicy, disposePolicy, getWeights, type Policy } from '../policy/model';
+import { tfjsEngine } from './tfjs';
+import type { PolicyEngine } from './types';
+import { FusedWebgpuEngine } from './webgpu/engine';
+
+/** TF.js's own GPUDevice when the active backend is webgpu, else null. */
+export function tfjsWebgpuDevice(): GPUDevice | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  return (tf.backend() as unknown as { device?: GPUDevice }).device ?? null;
+}
+
+export async function createEngine(
+  policy: Policy,
+  lr: number,
+  choice: 'auto' | 'tfjs',
+): Promise<PolicyEngine> {
+  const device = choice === 'auto' ? tfjsWebgpuDevice() : null;
+  if (!device) return tfjsEngine(policy, clonePolicy(policy), lr);
+  const engine = new FusedWebgpuEngine(device, policy.config, { lr, epsilon: tf.backend().epsilon() });
+  const weights = await getWeights(policy);
+  engine.setWeights('policy', weights);
+  engine.setWeights('reference', weights);
+  disposePolicy(policy);
+  return engine;
+}
