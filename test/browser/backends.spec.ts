@@ -6,7 +6,7 @@ test('a cpu run trains inside a worker and reports the cpu backend', async ({ pa
   await addRun(page, { id: 'cpu', config: tinyConfig(), backend: 'cpu' });
   await waitForSteps(page, 'cpu', 3);
   const v = await view(page, 'cpu');
-  expect(v.backend).toEqual({ name: 'cpu', fallbacks: [] });
+  expect(v.backend).toEqual({ name: 'cpu', fallbacks: [], engine: 'tfjs' });
   expect(v.status).toBe('running');
   expect(v.criterionIds.length).toBeGreaterThan(0);
   expect(v.metrics[0].effectiveWeights).toHaveLength(v.criterionIds.length);

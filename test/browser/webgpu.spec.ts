@@ -18,7 +18,8 @@ test('a webgpu run trains inside a worker on WebGPU', async ({ page }) => {
   await addRun(page, { id: 'gpu', config: tinyConfig(), backend: 'webgpu' });
   await waitForSteps(page, 'gpu', 2, 120_000);
   const v = await view(page, 'gpu');
-  expect(v.backend).toEqual({ name: 'webgpu', fallbacks: [] });
+  // On webgpu the fused WGSL engine trains, not TF.js's per-op kernels.
+  expect(v.backend).toEqual({ name: 'webgpu', fallbacks: [], engine: 'webgpu-fused' });
   expect(v.metrics.every((m) => Number.isFinite(m.loss))).toBe(true);
   expect(trainerWorkers(page)).toHaveLength(1);
 });

@@ -72,6 +72,20 @@ describe('saved runs', () => {
     expect(restored.backend).toEqual({ name: 'wasm', fallbacks: [], threads: 2, simd: true, isolated: true });
   });
 
+  it('round-trips the engine a webgpu run trained with, and refuses an unknown one', () => {
+    const gpuView: RunView = { ...view, backend: { name: 'webgpu', fallbacks: [], engine: 'webgpu-fused' } };
+    const parsed = parseImport(bytes(JSON.stringify(toSavedRun(gpuView))));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok || parsed.value.kind !== 'runs') return;
+    expect(fromSavedRun(parsed.value.runs[0]).backend).toEqual({
+      name: 'webgpu',
+      fallbacks: [],
+      engine: 'webgpu-fused',
+    });
+    const odd = { ...toSavedRun(gpuView), backend: { name: 'webgpu', fallbacks: [], engine: 'turbo' } };
+    expect(parseImport(bytes(JSON.stringify(odd))).ok).toBe(false);
+  });
+
   it('imports an array of runs', () => {
     const text = JSON.stringify([
       toSavedRun(view),
