@@ -90,7 +90,7 @@ describe('lab run / compare / paper', () => {
     expect(compare.stdout).toMatch(/focal\s+focal\s+.*\d\/2/);
     expect(paper.code).toBe(0);
     const table = readFileSync(md, 'utf8');
-    expect(table).toContain('| meadow |');
+    expect(table).toContain('| meadow / small |');
     const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     // static, gdpo, worst, focal (from the file's variants) x 2 seeds, each with its records.
     expect(json.results.length).toBeGreaterThanOrEqual(4);
@@ -103,6 +103,10 @@ describe('lab run / compare / paper', () => {
     for (const s of [cell.rubricScore, cell.worstScore, cell.allPassRate]) {
       expect(s.n).toBe(2);
       expect(s.low).toBeLessThanOrEqual(s.high);
+      // Paired t tests with the old bootstrap beside them.
+      expect(s.test).toBe('paired-t');
+      expect(s.separate?.map((x) => x.baseline)).toEqual(['static']);
+      expect(s.bootstrap?.baseline).toBe('static');
     }
     expect(table).toMatch(/clear win|clear loss|undecided/);
     // Three processes of real training: on a shared machine under load this has taken over 60 s.
