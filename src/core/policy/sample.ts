@@ -83,12 +83,7 @@ export async function samplePolicy(
   const expanded = new Int32Array(N * P);
   for (let n = 0; n < N; n++)
     expanded.set(prompts.subarray(Math.floor(n / G) * P, Math.floor(n / G) * P + P), n * P);
-  let noise: Float32Array | null = null;
-  if (temperature > 0) {
-    // Layout [maxNew, N, V], so each step's slice is contiguous; pre-scaled by the temperature.
-    noise = rng.gumbelArray(maxNew * N * V);
-    if (temperature !== 1) for (let i = 0; i < noise.length; i++) noise[i] *= temperature;
-  }
+  const noise = samplingNoise(rng, maxNew, N, V, temperature);
   const sequences = tf.tidy(() => {
     const promptTokens = tf.tensor2d(expanded, [N, P], 'int32');
     const gumbel = noise ? tf.tensor3d(noise, [maxNew, N, V]) : null;
@@ -107,6 +102,30 @@ export async function samplePolicy(
   });
   const tokens = (await readBack(sequences)) as Int32Array;
   sequences.dispose();
+  return { tokens, lengths: rolloutLengths(tokens, N, P, maxNew), N, T, P };
+}
+
+/**
+ * The Gumbel noise of one sampling call, shared by every engine so that a seed samples the same
+ * tokens on each: layout [maxNew, N, V] (each step's slice contiguous), pre-scaled by the
+ * temperature; null when greedy (no draws, so the stream does not move).
+ */
+export function samplingNoise(
+  rng: Rng,
+  maxNew: number,
+  N: number,
+  V: number,
+  temperature: number,
+): Float32Array | null {
+  if (!(temperature > 0)) return null;
+  const noise = rng.gumbelArray(maxNew * N * V);
+  if (temperature !== 1) for (let i = 0; i < noise.length; i++) noise[i] *= temperature;
+  return noise;
+}
+
+/** Generated tokens per rollout, <eos> included (maxNew when cut without one), of rows [N, P + maxNew]. */
+export function rolloutLengths(tokens: Int32Array, N: number, P: number, maxNew: number): Int32Array {
+  const T = P + maxNew;
   const lengths = new Int32Array(N);
   for (let n = 0; n < N; n++) {
     let len = maxNew;
@@ -118,5 +137,5 @@ export async function samplePolicy(
     }
     lengths[n] = len;
   }
-  return { tokens, lengths, N, T, P };
+  return lengths;
 }

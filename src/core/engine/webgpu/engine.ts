@@ -12,8 +12,7 @@
 import { parameterTable, type ParamTable, type PolicyConfig } from '../../policy/param-table';
 import type { AdamState } from '../../policy/adam';
 import type { WeightArray } from '../../policy/model';
-import { EOS } from '../../policy/tokens';
-import { validateSampling, type Rollouts } from '../../policy/sample';
+import { rolloutLengths, samplingNoise, validateSampling, type Rollouts } from '../../policy/sample';
 import type { Rng } from '../../random/rng';
 import {
   generatedMask,
@@ -157,28 +156,14 @@ export class FusedWebgpuEngine implements PolicyEngine {
       rows.set(prompts.subarray(b * P, b * P + P), n * T);
     }
     this.gpu.write(plan.tokens, rows);
-    if (temperature > 0) {
-      // The same draws, in the same order and layout [maxNew, N, V], as the TF.js sampler.
-      const noise = rng.gumbelArray(maxNew * N * V);
-      if (temperature !== 1) for (let i = 0; i < noise.length; i++) noise[i] *= temperature;
-      this.gpu.write(plan.gumbel, noise);
-    }
-    this.gpu.write(plan.settings, new Uint32Array([N, temperature > 0 ? 0 : 1, 0, 0]));
+    // The same draws, in the same order and layout, as the TF.js sampler.
+    const noise = samplingNoise(rng, maxNew, N, V, temperature);
+    if (noise) this.gpu.write(plan.gumbel, noise);
+    this.gpu.write(plan.settings, new Uint32Array([N, noise ? 0 : 1, 0, 0]));
     this.gpu.run(plan.sample, 'sample');
     countRead();
     const tokens = new Int32Array(await this.gpu.read(plan.tokens, N * T * 4));
-    const lengths = new Int32Array(N);
-    for (let n = 0; n < N; n++) {
-      let len = maxNew;
-      for (let s = 0; s < maxNew; s++) {
-        if (tokens[n * T + P + s] === EOS) {
-          len = s + 1;
-          break;
-        }
-      }
-      lengths[n] = len;
-    }
-    return { tokens, lengths, N, T, P };
+    return { tokens, lengths: rolloutLengths(tokens, N, P, maxNew), N, T, P };
   }
 
   /** Upload the batch: tokens, and per row [mask, 1 / (N T_n)] then the advantages. */

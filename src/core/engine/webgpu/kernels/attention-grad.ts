@@ -4,24 +4,17 @@
  * dk = ds^T q. Writes the three gradients side by side in one [R, 3D] buffer, the layout the
  * q/k/v weight-gradient product reads.
  */
-import type { AttentionShape } from './attention';
+import { attentionPrelude, type AttentionShape } from './attention';
 
-export function attentionGradShader({ S, D, H }: AttentionShape): string {
+export function attentionGradShader(shape: AttentionShape): string {
+  const { S, D, H } = shape;
   const HD = D / H;
   return /* wgsl */ `
-const S = ${S}u;
-const D = ${D}u;
-const H = ${H}u;
-const HD = ${HD}u;
-const SCALE = ${1 / Math.sqrt(HD)};
 @group(0) @binding(0) var<storage, read> qkv: array<f32>;
 @group(0) @binding(1) var<storage, read> gctx: array<f32>;
 @group(0) @binding(2) var<storage, read> probs: array<f32>;
 @group(0) @binding(3) var<storage, read_write> gqkv: array<f32>;
-
-var<workgroup> qs: array<f32, ${S * HD}>;
-var<workgroup> ks: array<f32, ${S * HD}>;
-var<workgroup> vs: array<f32, ${S * HD}>;
+${attentionPrelude(shape)}
 var<workgroup> gs: array<f32, ${S * HD}>;
 var<workgroup> ps: array<f32, ${S * S}>;
 var<workgroup> ds: array<f32, ${S * S}>;
@@ -30,14 +23,8 @@ var<workgroup> ds: array<f32, ${S * S}>;
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let n = wg.x;
   let h = wg.y;
-  for (var i = lid; i < S * HD; i += 64u) {
-    let row = n * S + i / HD;
-    let base = row * 3u * D + h * HD + i % HD;
-    qs[i] = qkv[base];
-    ks[i] = qkv[base + D];
-    vs[i] = qkv[base + 2u * D];
-    gs[i] = gctx[row * D + h * HD + i % HD];
-  }
+  loadHead(n, h, lid);
+  for (var i = lid; i < S * HD; i += 64u) { gs[i] = gctx[(n * S + i / HD) * D + h * HD + i % HD]; }
   let pb = (n * H + h) * S * S;
   for (var idx = lid; idx < S * S; idx += 64u) { ps[idx] = probs[pb + idx]; }
   workgroupBarrier();

@@ -12,7 +12,8 @@ export interface AttentionShape {
   H: number;
 }
 
-export function attentionShader({ S, D, H }: AttentionShape): string {
+/** The shape's constants, and q, k, v of one (sequence, head) loaded into workgroup memory. */
+export function attentionPrelude({ S, D, H }: AttentionShape): string {
   const HD = D / H;
   return /* wgsl */ `
 const S = ${S}u;
@@ -20,25 +21,35 @@ const D = ${D}u;
 const H = ${H}u;
 const HD = ${HD}u;
 const SCALE = ${1 / Math.sqrt(HD)};
-@group(0) @binding(0) var<storage, read> qkv: array<f32>;
-@group(0) @binding(1) var<storage, read_write> ctx: array<f32>;
-@group(0) @binding(2) var<storage, read_write> probs: array<f32>;
-
 var<workgroup> qs: array<f32, ${S * HD}>;
 var<workgroup> ks: array<f32, ${S * HD}>;
 var<workgroup> vs: array<f32, ${S * HD}>;
-var<workgroup> ps: array<f32, ${S * S}>;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let n = wg.x;
-  let h = wg.y;
+fn loadHead(n: u32, h: u32, lid: u32) {
   for (var i = lid; i < S * HD; i += 64u) {
     let base = (n * S + i / HD) * 3u * D + h * HD + i % HD;
     qs[i] = qkv[base];
     ks[i] = qkv[base + D];
     vs[i] = qkv[base + 2u * D];
   }
+}
+`;
+}
+
+export function attentionShader(shape: AttentionShape): string {
+  const { S } = shape;
+  return /* wgsl */ `
+@group(0) @binding(0) var<storage, read> qkv: array<f32>;
+@group(0) @binding(1) var<storage, read_write> ctx: array<f32>;
+@group(0) @binding(2) var<storage, read_write> probs: array<f32>;
+${attentionPrelude(shape)}
+var<workgroup> ps: array<f32, ${S * S}>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let n = wg.x;
+  let h = wg.y;
+  loadHead(n, h, lid);
   workgroupBarrier();
   for (var idx = lid; idx < S * S; idx += 64u) {
     let i = idx / S;

@@ -4,6 +4,7 @@
  * run); the last workgroup sums the rows' loss statistics into this pass's slot of the stats
  * buffer. adam.ts finishes the norm from the PARTS partial sums.
  */
+import { workgroupReductions } from './reduce';
 import { STATS_PER_PASS, STEP_STRUCT } from './step-uniform';
 
 export const NORM_PARTS = 64;
@@ -19,20 +20,9 @@ const PARTS = ${NORM_PARTS}u;
 @group(0) @binding(3) var<storage, read> rowStats: array<f32>;
 @group(0) @binding(4) var<storage, read_write> partial: array<f32>;
 @group(0) @binding(5) var<storage, read_write> stats: array<f32>;
+${workgroupReductions(256)}
 
-var<workgroup> red: array<f32, 256>;
 
-fn wgSum(v: f32, lid: u32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
-    if (lid < s) { red[lid] = red[lid] + red[lid + s]; }
-    workgroupBarrier();
-  }
-  let out = red[0];
-  workgroupBarrier();
-  return out;
-}
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -15,6 +15,7 @@
  * log-probabilities [R] then the old policy's [R].
  */
 import { MASKED_LOGIT, NEVER_GENERATED } from '../../../policy/tokens';
+import { workgroupReductions } from './reduce';
 import { STEP_STRUCT } from './step-uniform';
 
 export interface HeadShape {
@@ -50,31 +51,9 @@ const R = ${R}u;
 
 var<workgroup> hrow: array<f32, D>;
 var<workgroup> z: array<f32, V>;
-var<workgroup> red: array<f32, 64>;
+${workgroupReductions(64)}
 
-fn wgMax(v: f32, lid: u32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s = s >> 1u) {
-    if (lid < s) { red[lid] = max(red[lid], red[lid + s]); }
-    workgroupBarrier();
-  }
-  let out = red[0];
-  workgroupBarrier();
-  return out;
-}
 
-fn wgSum(v: f32, lid: u32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s = s >> 1u) {
-    if (lid < s) { red[lid] = red[lid] + red[lid + s]; }
-    workgroupBarrier();
-  }
-  let out = red[0];
-  workgroupBarrier();
-  return out;
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -13,6 +13,7 @@
 import { EOS, MASKED_LOGIT, NEVER_GENERATED, PAD } from '../../../policy/tokens';
 import { LAYER_NORM_EPS } from './layer-norm';
 import type { ArenaLayout, LayerLayout } from '../layout';
+import { workgroupReductions } from './reduce';
 
 export interface SampleShape {
   /** Row length: prompt plus new tokens. */
@@ -109,21 +110,10 @@ var<workgroup> ctx: array<f32, ${D}>;
 var<workgroup> mid: array<f32, ${F}>;
 var<workgroup> lg: array<f32, ${V}>;
 var<workgroup> sc: array<f32, ${H * T}>;
-var<workgroup> red: array<f32, ${WG}>;
+${workgroupReductions(WG)}
 var<workgroup> current: i32;
 var<workgroup> done: u32;
 
-fn wgSum(v: f32, lid: u32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid < s) { red[lid] = red[lid] + red[lid + s]; }
-    workgroupBarrier();
-  }
-  let out = red[0];
-  workgroupBarrier();
-  return out;
-}
 
 /** hb = LayerNorm(x) with gain and bias at these arena offsets. */
 fn layerNorm(g: u32, b: u32, lid: u32) {
