@@ -84,6 +84,17 @@ export class Rng {
     return out;
   }
 
+  /**
+   * The raw 32-bit draws that {@link gumbelArray} of the same length would transform, leaving the
+   * stream in the same state: the fused WebGPU engine uploads these and takes the two logarithms
+   * on the GPU (the same noise up to float32 rounding, without ~60 ns a draw on the CPU).
+   */
+  uint32Array(length: number): Uint32Array {
+    const out = new Uint32Array(length);
+    for (let i = 0; i < length; i++) out[i] = this.nextUint32();
+    return out;
+  }
+
   /** Pick one element uniformly. */
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new Error('Rng.pick: empty list');

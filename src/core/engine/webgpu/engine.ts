@@ -12,7 +12,7 @@
 import { parameterTable, type ParamTable, type PolicyConfig } from '../../policy/param-table';
 import type { AdamState } from '../../policy/adam';
 import type { WeightArray } from '../../policy/model';
-import { rolloutLengths, samplingNoise, validateSampling, type Rollouts } from '../../policy/sample';
+import { rolloutLengths, validateSampling, type Rollouts } from '../../policy/sample';
 import type { Rng } from '../../random/rng';
 import {
   generatedMask,
@@ -156,10 +156,14 @@ export class FusedWebgpuEngine implements PolicyEngine {
       rows.set(prompts.subarray(b * P, b * P + P), n * T);
     }
     this.gpu.write(plan.tokens, rows);
-    // The same draws, in the same order and layout, as the TF.js sampler.
-    const noise = samplingNoise(rng, maxNew, N, V, temperature);
-    if (noise) this.gpu.write(plan.gumbel, noise);
-    this.gpu.write(plan.settings, new Uint32Array([N, noise ? 0 : 1, 0, 0]));
+    // The same draws, in the same order and layout [maxNew, N, V], as the TF.js sampler's noise;
+    // the GPU takes the logarithms. Greedy draws nothing, so the stream does not move.
+    const greedy = !(temperature > 0);
+    if (!greedy) this.gpu.write(plan.gumbel, rng.uint32Array(maxNew * N * V));
+    const settings = new ArrayBuffer(16);
+    new Uint32Array(settings, 0, 2).set([N, greedy ? 1 : 0]);
+    new Float32Array(settings, 8, 1)[0] = greedy ? 0 : temperature;
+    this.gpu.write(plan.settings, settings);
     this.gpu.run(plan.sample, 'sample');
     countRead();
     const tokens = new Int32Array(await this.gpu.read(plan.tokens, N * T * 4));

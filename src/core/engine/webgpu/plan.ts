@@ -526,9 +526,9 @@ export function buildSamplePlan(
 ): SamplePlan {
   const maxNew = T - P;
   const tokens = gpu.storage(N * T * F32, 'sample tokens');
-  const gumbel = gpu.storage(maxNew * N * a.V * F32, 'sample noise');
+  const gumbel = gpu.storage(maxNew * N * a.V * F32, 'sample draws');
   const cache = gpu.storage(N * a.L * 2 * T * a.D * F32, 'kv cache');
-  const settings = gpu.uniform(packU32(['N', 'greedy'] as const, { N, greedy: 0 }), 'sample settings');
+  const settings = gpu.uniform(new ArrayBuffer(16), 'sample settings');
   const pipeline = gpu.pipeline(sampleShader(a, { T, P }), 'sample');
   const sample = [gpu.dispatch('sample', pipeline, [settings, params, tokens, gumbel, cache], [N])];
   return { N, T, P, tokens, gumbel, settings, sample, buffers: [tokens, gumbel, cache, settings] };

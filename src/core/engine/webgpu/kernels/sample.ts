@@ -3,8 +3,9 @@
  * every new token through the whole model, one position at a time, with its own key/value cache
  * (rollouts are independent while decoding, so nothing needs to cross workgroups). At each
  * generated position: the logits against the tied embedding, never-emitted tokens masked, plus
- * the Gumbel noise the seeded generator drew on the CPU (pre-scaled by the temperature, as in
- * policy/sample.ts; none when greedy), the first maximum as the token, <pad> after <eos>.
+ * the temperature times Gumbel noise made from the raw draws of the run's seeded sampling stream
+ * (the draws policy/sample.ts turns into noise on the CPU; none when greedy), the first maximum as
+ * the token, <pad> after <eos>.
  *
  * Feeding the prompt token by token gives the same numbers as a full causal pass up to float
  * rounding. The layers are unrolled with their arena offsets written in, so nothing about the
@@ -95,12 +96,12 @@ export function sampleShader(a: ArenaLayout, { T, P }: SampleShape): string {
   const { D, F, V, H } = a;
   const masked = NEVER_GENERATED.map((id) => `v == ${id}u`).join(' || ');
   return /* wgsl */ `
-struct U { N: u32, greedy: u32 }
+struct U { N: u32, greedy: u32, temperature: f32 }
 const WG = ${WG}u;
 @group(0) @binding(0) var<uniform> u: U;
 @group(0) @binding(1) var<storage, read> params: array<f32>;
 @group(0) @binding(2) var<storage, read_write> tokens: array<i32>;
-@group(0) @binding(3) var<storage, read> gumbel: array<f32>;
+@group(0) @binding(3) var<storage, read> draws: array<u32>;
 @group(0) @binding(4) var<storage, read_write> cache: array<f32>;
 
 var<workgroup> x: array<f32, ${D}>;
@@ -114,6 +115,12 @@ ${workgroupReductions(WG)}
 var<workgroup> current: i32;
 var<workgroup> done: u32;
 
+
+/** Gumbel noise from one raw draw of the run's sampling stream, as the CPU's Rng.gumbel() makes it. */
+fn gumbel(x: u32) -> f32 {
+  let uniform = f32(x) * 2.3283064365386963e-10;
+  return -log(-log(uniform + 1e-20) + 1e-20);
+}
 
 /** hb = LayerNorm(x) with gain and bias at these arena offsets. */
 fn layerNorm(g: u32, b: u32, lid: u32) {
@@ -146,7 +153,7 @@ ${a.layers.map((w, l) => layerCode(a, l, w, T)).join('\n')}
         var acc = 0.0;
         for (var c = 0u; c < ${D}u; c += 1u) { acc += hb[c] * params[${a.wte}u + v * ${D}u + c]; }
         if (${masked}) { acc += ${MASKED_LOGIT.toFixed(1)}; }
-        if (u.greedy == 0u) { acc += gumbel[(gen * u.N + n) * ${V}u + v]; }
+        if (u.greedy == 0u) { acc += u.temperature * gumbel(draws[(gen * u.N + n) * ${V}u + v]); }
         lg[v] = acc;
       }
       workgroupBarrier();
