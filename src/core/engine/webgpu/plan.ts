@@ -24,12 +24,17 @@ import {
 import { EMBED_UNIFORM_FIELDS, embedShader } from './kernels/embed';
 import { EMBED_GRAD_UNIFORM_FIELDS, embedGradShader } from './kernels/embed-grad';
 import { LAYER_NORM_UNIFORM_FIELDS, layerNormShader } from './kernels/layer-norm';
-import { LAYER_NORM_GRAD_UNIFORM_FIELDS, layerNormGradShader } from './kernels/layer-norm-grad';
+import {
+  LAYER_NORM_GRAD_UNIFORM_FIELDS,
+  layerNormGradGroups,
+  layerNormGradShader,
+} from './kernels/layer-norm-grad';
 import { attentionShader } from './kernels/attention';
 import { attentionGradShader } from './kernels/attention-grad';
 import { headLossShader } from './kernels/head-loss';
 import { NORM_PARTS, gradNormShader } from './kernels/grad-norm';
 import { adamShader } from './kernels/adam';
+import { SPLIT_K_SUM_UNIFORM_FIELDS, splitKSumShader } from './kernels/split-k-sum';
 import { sampleShader } from './kernels/sample';
 import { STATS_PER_PASS } from './kernels/step-uniform';
 import type { Dispatch, GpuContext } from './gpu';
@@ -143,23 +148,53 @@ export function buildUpdatePlan(
   const pHead = gpu.pipeline(headLossShader({ D, V, S, T, R }), 'head loss');
   const pNorm = gpu.pipeline(gradNormShader(), 'grad norm');
   const pAdam = gpu.pipeline(adamShader(), 'adam');
+  const pSplitSum = gpu.pipeline(splitKSumShader(), 'split-k sum');
 
   const zeroMatmul: MatmulUniforms = Object.fromEntries(
     MATMUL_UNIFORM_FIELDS.map((f) => [f, 0]),
   ) as MatmulUniforms;
+  // Split-K for the weight gradients (few output tiles, K = R rows): see kernels/matmul.ts.
+  const splitsOf = (K: number) => Math.min(16, Math.ceil(K / 128));
+  const scratchFloats = splitsOf(R) * Math.max((F + 1) * D, (D + 1) * F, 3 * (D + 1) * D, V * D);
+  const scratch = buf(scratchFloats, 'split-k partials');
   const matmul = (
     label: string,
     [A, B, C, aux]: [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer?],
     u: Partial<MatmulUniforms> & Pick<MatmulUniforms, 'M' | 'N' | 'K'>,
     z = 1,
-  ): Dispatch => {
-    const values = { ...zeroMatmul, kBlock: u.K, ...u };
-    return gpu.dispatch(
-      label,
-      pMatmul,
-      [uni(packU32(MATMUL_UNIFORM_FIELDS, values), label), A, B, C, aux ?? dummy],
-      [ceil(u.N, MATMUL_TILE), ceil(u.M, MATMUL_TILE), z],
-    );
+  ): Dispatch[] => {
+    const tiles = ceil(u.N, MATMUL_TILE) * ceil(u.M, MATMUL_TILE) * z;
+    const split = u.K >= 256 && tiles < 64 && !u.flags;
+    const splits = split ? splitsOf(u.K) : 1;
+    const kChunk = split ? Math.ceil(Math.ceil(u.K / splits) / 16) * 16 : u.K;
+    const values = { ...zeroMatmul, kBlock: u.K, ...u, splits, kChunk };
+    const groups = [ceil(u.N, MATMUL_TILE), ceil(u.M, MATMUL_TILE), z * splits] as const;
+    if (!split)
+      return [
+        gpu.dispatch(
+          label,
+          pMatmul,
+          [uni(packU32(MATMUL_UNIFORM_FIELDS, values), label), A, B, C, aux ?? dummy],
+          groups,
+        ),
+      ];
+    if (z * splits * u.M * u.N > scratchFloats)
+      throw new Error(`fused engine: ${label} overflows the split-K scratch`);
+    const sum = { M: u.M, N: u.N, Z: z, splits, cOff: u.cOff ?? 0, cRs: u.cRs ?? u.N, cZs: u.cZs ?? 0 };
+    return [
+      gpu.dispatch(
+        label,
+        pMatmul,
+        [uni(packU32(MATMUL_UNIFORM_FIELDS, values), label), A, B, scratch, aux ?? dummy],
+        groups,
+      ),
+      gpu.dispatch(
+        `${label} (sum)`,
+        pSplitSum,
+        [uni(packU32(SPLIT_K_SUM_UNIFORM_FIELDS, sum), `${label} (sum)`), scratch, C],
+        [ceil(z * u.M * u.N, 256)],
+      ),
+    ];
   };
   const layerNorm = (
     label: string,
@@ -196,7 +231,7 @@ export function buildUpdatePlan(
       const s = layer[l];
       out.push(
         layerNorm(`${label} h${l}.ln1`, P, xs[l], s.h1, s.xhat1, s.rstd1, w.ln1g, w.ln1b),
-        matmul(
+        ...matmul(
           `${label} h${l}.qkv`,
           [s.h1, P, s.qkv],
           {
@@ -216,7 +251,7 @@ export function buildUpdatePlan(
           3,
         ),
         gpu.dispatch(`${label} h${l}.attention`, pAttn, [s.qkv, s.ctx, s.probs], [N, H]),
-        matmul(`${label} h${l}.wo`, [s.ctx, P, s.xm, xs[l]], {
+        ...matmul(`${label} h${l}.wo`, [s.ctx, P, s.xm, xs[l]], {
           M: R,
           N: D,
           K: D + 1,
@@ -231,7 +266,7 @@ export function buildUpdatePlan(
           ones: ONES_COLUMN,
         }),
         layerNorm(`${label} h${l}.ln2`, P, s.xm, s.h2, s.xhat2, s.rstd2, w.ln2g, w.ln2b),
-        matmul(`${label} h${l}.w1`, [s.h2, P, s.a1], {
+        ...matmul(`${label} h${l}.w1`, [s.h2, P, s.a1], {
           M: R,
           N: F,
           K: D + 1,
@@ -244,7 +279,7 @@ export function buildUpdatePlan(
           flags: RELU,
           ones: ONES_COLUMN,
         }),
-        matmul(`${label} h${l}.w2`, [s.a1, P, xs[l + 1], s.xm], {
+        ...matmul(`${label} h${l}.w2`, [s.a1, P, xs[l + 1], s.xm], {
           M: R,
           N: D,
           K: F + 1,
@@ -304,10 +339,10 @@ export function buildUpdatePlan(
         gx,
         G,
       ],
-      [ceil(R + 2 * D, 64)],
+      [layerNormGradGroups(R, D)],
     );
   const backward: Dispatch[] = [
-    matmul('grad wte (head)', [dlogits, hf, G], {
+    ...matmul('grad wte (head)', [dlogits, hf, G], {
       M: V,
       N: D,
       K: R,
@@ -318,7 +353,7 @@ export function buildUpdatePlan(
       cOff: a.wte,
       cRs: D,
     }),
-    matmul('grad hf', [dlogits, P, gh], {
+    ...matmul('grad hf', [dlogits, P, gh], {
       M: R,
       N: D,
       K: V,
@@ -335,7 +370,7 @@ export function buildUpdatePlan(
     const w = a.layers[l];
     const s = layer[l];
     backward.push(
-      matmul(`grad h${l}.w2`, [s.a1, gx, G], {
+      ...matmul(`grad h${l}.w2`, [s.a1, gx, G], {
         M: F + 1,
         N: D,
         K: R,
@@ -347,7 +382,7 @@ export function buildUpdatePlan(
         cRs: D,
         ones: ONES_ROW,
       }),
-      matmul(`grad h${l}.a1`, [gx, P, ga1, s.a1], {
+      ...matmul(`grad h${l}.a1`, [gx, P, ga1, s.a1], {
         M: R,
         N: F,
         K: D,
@@ -360,7 +395,7 @@ export function buildUpdatePlan(
         auxRs: F,
         flags: RELU_MASK_AUX,
       }),
-      matmul(`grad h${l}.w1`, [s.h2, ga1, G], {
+      ...matmul(`grad h${l}.w1`, [s.h2, ga1, G], {
         M: D + 1,
         N: F,
         K: R,
@@ -372,7 +407,7 @@ export function buildUpdatePlan(
         cRs: F,
         ones: ONES_ROW,
       }),
-      matmul(`grad h${l}.h2`, [ga1, P, gh], {
+      ...matmul(`grad h${l}.h2`, [ga1, P, gh], {
         M: R,
         N: D,
         K: F,
@@ -384,7 +419,7 @@ export function buildUpdatePlan(
         cRs: D,
       }),
       lnGrad(`grad h${l}.ln2`, gh, s.xhat2, s.rstd2, w.ln2g, w.ln2b, 1),
-      matmul(`grad h${l}.wo`, [s.ctx, gx, G], {
+      ...matmul(`grad h${l}.wo`, [s.ctx, gx, G], {
         M: D + 1,
         N: D,
         K: R,
@@ -396,7 +431,7 @@ export function buildUpdatePlan(
         cRs: D,
         ones: ONES_ROW,
       }),
-      matmul(`grad h${l}.ctx`, [gx, P, gctx], {
+      ...matmul(`grad h${l}.ctx`, [gx, P, gctx], {
         M: R,
         N: D,
         K: D,
@@ -408,7 +443,7 @@ export function buildUpdatePlan(
         cRs: D,
       }),
       gpu.dispatch(`grad h${l}.attention`, pAttnGrad, [s.qkv, gctx, s.probs, gqkv], [N, H]),
-      matmul(
+      ...matmul(
         `grad h${l}.wqkv`,
         [s.h1, gqkv, G],
         {
@@ -427,7 +462,7 @@ export function buildUpdatePlan(
         },
         3,
       ),
-      matmul(`grad h${l}.h1`, [gqkv, P, gh], {
+      ...matmul(`grad h${l}.h1`, [gqkv, P, gh], {
         M: R,
         N: D,
         K: 3 * D,

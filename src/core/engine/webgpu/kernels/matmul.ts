@@ -14,6 +14,11 @@
  * Tiles of 32 x 32 outputs per workgroup of 64 threads, each thread a 4 x 4 block in registers,
  * K in steps of 16 through workgroup memory: few barriers per multiply-add, which is what costs
  * on SwiftShader and on small GPU workgroups alike.
+ *
+ * Split-K (`splits` > 1): a weight gradient reduces over all R = N (T - 1) rows of the batch but
+ * has only a few output tiles, so one workgroup per tile would leave most of a GPU idle while it
+ * walks 896 rows. Each of `splits` workgroups per tile then takes kChunk rows and writes its raw
+ * partial product to C as [z][split][M][N]; split-k-sum.ts adds the partials in a fixed order.
  */
 export const MATMUL_UNIFORM_FIELDS = [
   'M',
@@ -36,6 +41,8 @@ export const MATMUL_UNIFORM_FIELDS = [
   'auxRs',
   'flags',
   'ones',
+  'splits',
+  'kChunk',
 ] as const;
 
 export type MatmulUniforms = Record<(typeof MATMUL_UNIFORM_FIELDS)[number], number>;
@@ -66,22 +73,26 @@ const TK = 16u;
 var<workgroup> As: array<f32, 512>; // [TM][TK]
 var<workgroup> Bs: array<f32, 512>; // [TK][TM]
 
-fn loadA(m: u32, k: u32, z: u32) -> f32 {
-  if (m >= u.M || k >= u.K) { return 0.0; }
+fn loadA(m: u32, k: u32, z: u32, kEnd: u32) -> f32 {
+  if (m >= u.M || k >= kEnd) { return 0.0; }
   if (u.ones == 1u && k == u.K - 1u) { return 1.0; }
   if (u.ones == 2u && m == u.M - 1u) { return 1.0; }
   return a[u.aOff + z * u.aZs + m * u.aRs + k * u.aCs];
 }
 
-fn loadB(k: u32, n: u32, z: u32) -> f32 {
-  if (k >= u.K || n >= u.N) { return 0.0; }
+fn loadB(k: u32, n: u32, z: u32, kEnd: u32) -> f32 {
+  if (k >= kEnd || n >= u.N) { return 0.0; }
   let blk = k / u.kBlock;
   let kk = k % u.kBlock;
   return b[u.bOff + z * u.bZs + blk * u.bBlockStride + kk * u.bRs + n * u.bCs];
 }
 
-fn epilogue(row: u32, col: u32, z: u32, value: f32) {
+fn epilogue(row: u32, col: u32, z: u32, split: u32, value: f32) {
   if (row >= u.M || col >= u.N) { return; }
+  if (u.splits > 1u) {
+    c[((z * u.splits + split) * u.M + row) * u.N + col] = value;
+    return;
+  }
   var acc = value;
   let ci = u.cOff + z * u.cZs + row * u.cRs + col;
   let ai = u.auxOff + row * u.auxRs + col;
@@ -94,25 +105,28 @@ fn epilogue(row: u32, col: u32, z: u32, value: f32) {
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let z = wg.z;
+  let z = wg.z / u.splits;
+  let split = wg.z % u.splits;
+  let kBegin = split * u.kChunk;
+  let kEnd = min(u.K, kBegin + u.kChunk);
   let row0 = wg.y * TM;
   let col0 = wg.x * TM;
   // This thread's 4 x 4 block: rows ty*4.., columns tx*4.. of the tile.
   let tx = lid % 8u;
   let ty = lid / 8u;
   var acc: array<array<f32, 4>, 4>;
-  let tiles = (u.K + TK - 1u) / TK;
+  let tiles = (kEnd - kBegin + TK - 1u) / TK;
   for (var t = 0u; t < tiles; t += 1u) {
-    let k0 = t * TK;
+    let k0 = kBegin + t * TK;
     // 512 values of each tile, 8 per thread.
     for (var i = 0u; i < 8u; i += 1u) {
       let e = lid + i * 64u;
       let am = e / TK;
       let ak = e % TK;
-      As[e] = loadA(row0 + am, k0 + ak, z);
+      As[e] = loadA(row0 + am, k0 + ak, z, kEnd);
       let bk = e / TM;
       let bn = e % TM;
-      Bs[e] = loadB(k0 + bk, col0 + bn, z);
+      Bs[e] = loadB(k0 + bk, col0 + bn, z, kEnd);
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk += 1u) {
@@ -129,7 +143,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     workgroupBarrier();
   }
   for (var i = 0u; i < 4u; i += 1u) {
-    for (var j = 0u; j < 4u; j += 1u) { epilogue(row0 + ty * 4u + i, col0 + tx * 4u + j, z, acc[i][j]); }
+    for (var j = 0u; j < 4u; j += 1u) { epilogue(row0 + ty * 4u + i, col0 + tx * 4u + j, z, split, acc[i][j]); }
   }
 }
 `;
