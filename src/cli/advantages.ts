@@ -4,7 +4,7 @@
  * and prints `{"advantages", "weights", "saturation", "state"}` as one JSON line.
  */
 import { readFile } from 'node:fs/promises';
-import { inputError, parseCommand, usageError } from './args';
+import { inputError, parseCommand, UsageError } from './args';
 import { rawProblems } from '../core/input/raw';
 import { parseJsonBytes } from '../core/input/text';
 import { computeAdvantages, validateAdvantageInput, METHODS } from '../core/reward';
@@ -45,8 +45,6 @@ const FLAGS = {
 const NUMERIC = ['gamma', 'beta', 'alphaMin'] as const;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-const fail = (message: string): number => usageError(message, 'advantages');
-
 /** A problem in the merged request, named as the user wrote it: a flag, or a path in the file. */
 const nameProblem = (file: string, p: Problem): string => {
   const [head, key] = p.path.split('.');
@@ -68,26 +66,26 @@ export async function run(argv: string[]): Promise<number> {
       projection: { type: 'string' },
     },
     USAGE,
-    'advantages',
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) return fail(`expected one scores file, got ${positionals.length}`);
-  if (values.method === undefined) return fail(`--method is required (one of ${METHODS.join(', ')})`);
+  if (positionals.length !== 1) throw new UsageError(`expected one scores file, got ${positionals.length}`);
+  if (values.method === undefined)
+    throw new UsageError(`--method is required (one of ${METHODS.join(', ')})`);
 
   const config: Record<string, unknown> = { method: values.method };
   const raw = { gamma: values.gamma, beta: values.beta, alphaMin: values['alpha-min'] };
   for (const key of NUMERIC) {
     const text = raw[key];
     if (text === undefined) continue;
-    if (!NUMBER.test(text.trim())) return fail(`${FLAGS[key]}: expected a number, got "${text}"`);
+    if (!NUMBER.test(text.trim())) throw new UsageError(`${FLAGS[key]}: expected a number, got "${text}"`);
     config[key] = Number(text);
   }
   for (const key of ['base', 'scale', 'norm'] as const)
     if (values[key] !== undefined) config[key] = values[key];
   if (values.projection !== undefined) {
     if (values.projection !== 'on' && values.projection !== 'off')
-      return fail(`--projection: expected on or off, got "${values.projection}"`);
+      throw new UsageError(`--projection: expected on or off, got "${values.projection}"`);
     config.projection = values.projection === 'on';
   }
 
@@ -112,7 +110,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!input.ok) {
     const lines = input.problems.map((p) => nameProblem(file, p)).join('\n');
     // A bad flag value is a usage error; a bad file is bad input.
-    return input.problems.some((p) => p.path.startsWith('config')) ? fail(lines) : inputError(lines);
+    if (input.problems.some((p) => p.path.startsWith('config'))) throw new UsageError(lines);
+    return inputError(lines);
   }
 
   const out = computeAdvantages(input.value);

@@ -1,15 +1,19 @@
 /**
  * Option parsing shared by the commands: Node's `util.parseArgs`, `--help` printing the usage,
- * and every bad option turned into a message and exit code 2.
+ * and every bad option or flag value thrown as a `UsageError`, which `dispatch` prints with the
+ * command's usage hint (exit code 2).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Print a usage error; the exit code is 2. */
-export function usageError(message: string, command: string): number {
-  console.error(`${message}\n\nRun "npm run lab -- ${command} --help" for usage.`);
-  return 2;
+/**
+ * A bad option, flag value or argument: its message names the flag and the problem. Thrown by the
+ * flag parsers and the commands, caught in one place, `dispatch`, which prints it with a pointer to
+ * the command's `--help` and returns exit code 2.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
 }
 
 /**
@@ -22,14 +26,13 @@ export function inputError(message: string): number {
 }
 
 /**
- * Parsed options, or the exit code to return at once (0 after `--help`, 2 on a bad option).
- * `help` (-h) is added to the options.
+ * Parsed options, or the exit code 0 to return at once after `--help` printed the usage; a bad
+ * option throws a `UsageError`. `help` (-h) is added to the options.
  */
 export function parseCommand<O extends Options>(
   argv: string[],
   options: O,
   usage: string,
-  command: string,
 ):
   | ReturnType<
       typeof parseArgs<{
@@ -40,32 +43,37 @@ export function parseCommand<O extends Options>(
       }>
     >
   | number {
+  let parsed;
   try {
-    const parsed = parseArgs({
+    parsed = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
       options: { ...options, help: { type: 'boolean', short: 'h' } as const },
     });
-    if ((parsed.values as { help?: boolean }).help) {
-      console.log(usage);
-      return 0;
-    }
-    return parsed;
   } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error), command);
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(usage);
+    return 0;
+  }
+  return parsed;
 }
 
-/** A comma-separated list of allowed values, or a message naming the flag and the bad value. */
-export function parseList<T extends string>(
-  flag: string,
-  value: string,
-  allowed: readonly T[],
-): T[] | string {
+/** A comma-separated list of allowed values; a `UsageError` names the flag and the bad value. */
+export function parseList<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
   const items = value.split(',').map((s) => s.trim());
   const bad = items.find((s) => !(allowed as readonly string[]).includes(s));
-  return bad === undefined ? (items as T[]) : `${flag}: unknown value "${bad}"; use ${allowed.join(', ')}`;
+  if (bad !== undefined) throw new UsageError(`${flag}: unknown value "${bad}"; use ${allowed.join(', ')}`);
+  return items as T[];
+}
+
+/** Exactly one allowed value (trimmed); anything else, a list included, throws `message`. */
+export function parseChoice<T extends string>(value: string, allowed: readonly T[], message: string): T {
+  const item = value.trim();
+  if (!(allowed as readonly string[]).includes(item)) throw new UsageError(message);
+  return item as T;
 }
 
 /** A list flag, or `fallback` when the flag is absent; "none" is the empty list where `allowNone`. */
@@ -75,7 +83,7 @@ export function parseListOr<T extends string>(
   allowed: readonly T[],
   fallback: readonly T[],
   allowNone = false,
-): T[] | string {
+): T[] {
   if (value === undefined) return [...fallback];
   if (allowNone && value === 'none') return [];
   return parseList(flag, value, allowed);

@@ -3,7 +3,7 @@
  * second for the default medium preset, on the cpu and wasm backends in Node; with
  * `--where browser|all`, also in headless Chromium (see bench-browser.ts).
  */
-import { parseCommand, parseList, usageError } from './args';
+import { parseChoice, parseCommand, parseList, UsageError } from './args';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
 import { useBackend, webgpuAdapter } from './backend-node';
 import { benchConfig, benchSteps, type StepBenchResult } from '../core/train/bench';
@@ -57,8 +57,6 @@ Options:
 In the browser it also reports the gzip size of the app's initial JavaScript (a production build)
 and fails (exit 1) if that holds TensorFlow.js or if the tiny run's tensor count grows.`;
 
-const fail = (message: string): number => usageError(message, 'bench');
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     argv,
@@ -78,24 +76,21 @@ export async function run(argv: string[]): Promise<number> {
       'tf-flags': { type: 'string', default: '' },
     },
     USAGE,
-    'bench',
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const backends = parseList<BenchBackend>('--backends', values.backends, BENCH_BACKENDS);
-  if (typeof backends === 'string') return fail(backends);
   const sizes = parseList<ModelSize>('--sizes', values.sizes, MODEL_SIZES);
-  if (typeof sizes === 'string') return fail(sizes);
   const steps = parseCount('--steps', values.steps, 1);
-  if (typeof steps === 'string') return fail(steps);
-  const where = parseList('--where', values.where, ['node', 'browser', 'all'] as const);
-  if (typeof where === 'string' || where.length !== 1) return fail('--where: use node, browser or all');
+  const where = parseChoice(
+    values.where,
+    ['node', 'browser', 'all'] as const,
+    '--where: use node, browser or all',
+  );
   const warmup = parseCount('--warmup', values.warmup);
-  if (typeof warmup === 'string') return fail(warmup);
   const tfFlags = parseTfFlags(values['tf-flags']);
-  if (typeof tfFlags === 'string') return fail(tfFlags);
-  const inNode = where[0] !== 'browser';
-  const inBrowser = where[0] !== 'node';
+  const inNode = where !== 'browser';
+  const inBrowser = where !== 'node';
 
   let browser: BrowserBenchReport | null = null;
   if (inBrowser) {
@@ -104,20 +99,14 @@ export async function run(argv: string[]): Promise<number> {
       values['browser-backends'],
       BROWSER_BACKENDS,
     );
-    if (typeof browserBackends === 'string') return fail(browserBackends);
-    const tensorBackend = parseList<BrowserBackend>(
-      '--tensor-backend',
+    const tensorBackend = parseChoice<BrowserBackend>(
       values['tensor-backend'],
       BROWSER_BACKENDS,
+      `--tensor-backend: use one of ${BROWSER_BACKENDS.join(', ')}`,
     );
-    if (typeof tensorBackend === 'string' || tensorBackend.length !== 1)
-      return fail(`--tensor-backend: use one of ${BROWSER_BACKENDS.join(', ')}`);
     const tensorSteps = parseCount('--tensor-steps', values['tensor-steps']);
-    if (typeof tensorSteps === 'string') return fail(tensorSteps);
     const longTaskSeconds = parseCount('--longtask-seconds', values['longtask-seconds']);
-    if (typeof longTaskSeconds === 'string') return fail(longTaskSeconds);
     const firstMinuteSeconds = parseCount('--first-minute-seconds', values['first-minute-seconds']);
-    if (typeof firstMinuteSeconds === 'string') return fail(firstMinuteSeconds);
     const found = await findChromium().catch((error: unknown) => (error instanceof Error ? error : null));
     if (!found || found instanceof Error) {
       console.error(found?.message ?? 'no Chromium found');
@@ -132,17 +121,16 @@ export async function run(argv: string[]): Promise<number> {
       steps: steps ?? 3,
       warmup: warmup ?? 1,
       tensorSteps: tensorSteps ?? 1000,
-      tensorBackend: tensorBackend[0],
+      tensorBackend,
       longTaskSeconds: longTaskSeconds ?? 5,
       firstMinuteSeconds: firstMinuteSeconds ?? 300,
       log: (line) => console.error(line),
     });
   }
+  // A flag is known only once its backend has registered it, so a wrong name is refused there.
   const results = inNode
     ? await benchNode(backends, sizes, steps ?? 8, warmup ?? 2, values.profile === true, tfFlags)
     : [];
-  // A flag is known only once its backend has registered it, so a wrong name is found here.
-  if (typeof results === 'string') return fail(results);
   const problems = browser ? browserProblems(browser) : [];
   for (const p of problems) console.error(`problem: ${p}`);
   const code = problems.length ? 1 : 0;
@@ -163,13 +151,14 @@ async function benchNode(
   warmup: number,
   profile: boolean,
   tfFlags: readonly TfFlag[],
-): Promise<StepBenchResult[] | string> {
+): Promise<StepBenchResult[]> {
   const results: StepBenchResult[] = [];
   for (const choice of backends) {
     const backend: CliBackend = choice === 'webgpu-tfjs' ? 'webgpu' : choice;
     await useBackend(backend);
     const unknown = tfFlags.find(([name]) => !isRegistered(name));
-    if (unknown) return `--tf-flags: ${unknown[0]} is not a TensorFlow.js flag of the ${backend} backend`;
+    if (unknown)
+      throw new UsageError(`--tf-flags: ${unknown[0]} is not a TensorFlow.js flag of the ${backend} backend`);
     for (const [name, value] of tfFlags) tf.env().set(name, value);
     if (tfFlags.length)
       console.error(`TensorFlow.js flags on ${backend}: ${tfFlags.map((f) => f.join('=')).join(', ')}`);
@@ -188,14 +177,19 @@ type TfFlag = [string, number | boolean];
 const isRegistered = (name: string): boolean =>
   (tf.env() as unknown as { flagRegistry: Record<string, unknown> }).flagRegistry[name] !== undefined;
 
-/** `NAME=VALUE,...` into pairs; a number or true/false only (no string flags: none is needed). */
-export function parseTfFlags(value: string): TfFlag[] | string {
+/**
+ * `NAME=VALUE,...` into pairs; a number or true/false only (no string flags: none is needed). An
+ * item that is not one throws a `UsageError` naming it.
+ */
+export function parseTfFlags(value: string): TfFlag[] {
   if (value.trim() === '') return [];
   const flags: TfFlag[] = [];
   for (const item of value.split(',')) {
     const m = /^\s*([A-Z][A-Z0-9_]*)=(true|false|-?\d+(?:\.\d+)?)\s*$/.exec(item);
     if (!m)
-      return `--tf-flags: "${item}" is not NAME=VALUE with an upper-case name and a number or true/false`;
+      throw new UsageError(
+        `--tf-flags: "${item}" is not NAME=VALUE with an upper-case name and a number or true/false`,
+      );
     flags.push([m[1], m[2] === 'true' ? true : m[2] === 'false' ? false : Number(m[2])]);
   }
   return flags;

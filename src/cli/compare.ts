@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { resolveVariants } from '../core/experiment/resolve';
 import type { RunJob, RunResult } from '../core/records/run-result';
 import { isGzip, looksLikeResults, resultsFile } from '../core/records/results-file';
-import { inputError, parseCommand, usageError } from './args';
-import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experiment-file';
+import { inputError, parseCommand, UsageError } from './args';
+import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { defaultProcesses, runWithProgress } from './parallel';
 import { decodeResults, writeResults, type ReadResults } from './results-io';
 import {
@@ -46,8 +46,6 @@ Options:
 A share link is the app's whole URL, or its "#x=..." part (quote it: the shell reads # as a comment).
 Exit code 2 on a bad file or link, a missing file or a bad option; 1 when a run failed (the others
 still finish, and the failed one is marked in the table and in --out).`;
-
-const fail = (message: string): number => usageError(message, 'compare');
 
 /** The results file at `path`, or undefined when it is not one (then it is read as an experiment). */
 async function readResultsIfAny(path: string): Promise<ReadResults | undefined> {
@@ -105,31 +103,26 @@ export async function run(argv: string[]): Promise<number> {
       criteria: { type: 'boolean' },
     },
     USAGE,
-    'compare',
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1)
-    return fail('Expected exactly one experiment file, share link or results file.');
+    throw new UsageError('Expected exactly one experiment file, share link or results file.');
   const backend = parseBackend(values.backend);
-  if (!isCliBackend(backend)) return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
-  if (typeof steps === 'string') return fail(steps);
   const processes = parseCount('--jobs', values.jobs, 1);
-  if (typeof processes === 'string') return fail(processes);
   const windows = parseCount('--windows', values.windows, 1);
-  if (typeof windows === 'string') return fail(windows);
   const form = values.compact ? 'compact' : 'full';
 
   const stored = await readResultsIfAny(positionals[0]);
   if (stored) {
     if (!stored.ok) return inputError(stored.message);
     if (values.steps !== undefined || values.backend !== undefined || values.jobs !== undefined)
-      return fail('--steps, --backend and --jobs apply to an experiment, not to a results file.');
+      throw new UsageError('--steps, --backend and --jobs apply to an experiment, not to a results file.');
     const { experiment, results } = stored.file;
     sayError(`${positionals[0]}: ${results.length} runs of "${experiment.name}" (${stored.file.form} form)`);
     const names = chooseVariants([...new Set(results.map((r) => r.variant))], values.variants);
-    if (typeof names === 'string') return fail(names);
+    if (typeof names === 'string') throw new UsageError(names);
     const chosen = results.filter((r) => names.has(r.variant));
     if (values.out) {
       await writeResults(values.out, resultsFile(experiment, chosen, form));
@@ -146,7 +139,7 @@ export async function run(argv: string[]): Promise<number> {
     variants.map((v) => v.name),
     values.variants,
   );
-  if (typeof names === 'string') return fail(names);
+  if (typeof names === 'string') throw new UsageError(names);
   const chosen = variants.filter((v) => names.has(v.name));
   const jobs: RunJob[] = chosen.flatMap((variant) =>
     experiment.seeds.map((seed) => ({

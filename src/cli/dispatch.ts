@@ -1,7 +1,9 @@
 /**
  * Dispatch on the first argument to the commands registered in `commands.ts`.
- * Exit codes: 0 success, 1 unexpected failure, 2 bad usage or input.
+ * Exit codes: 0 success, 1 unexpected failure, 2 bad usage or input. A command's bad option or
+ * flag value is a `UsageError` (src/cli/args.ts), printed here with the command's usage hint.
  */
+import { UsageError } from './args';
 import { COMMANDS } from './commands';
 
 export function usage(): string {
@@ -28,5 +30,11 @@ export async function dispatch(argv: string[]): Promise<number> {
     console.error(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\nRun "npm run lab -- ${name} --help" for usage.`);
+    return 2;
+  }
 }

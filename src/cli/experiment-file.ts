@@ -9,6 +9,7 @@ import type { Experiment } from '../core/experiment/schema';
 import { parseJsonBytes } from '../core/input/text';
 import { decodeExperiment, payloadFromLink } from '../core/share/codec';
 import type { Parsed, Problem } from '../core/validation';
+import { UsageError } from './args';
 
 export type Loaded = { ok: true; experiment: Experiment } | { ok: false; message: string };
 
@@ -70,29 +71,33 @@ export async function loadExperiment(source: string): Promise<Loaded> {
 export const BACKEND_CHOICES = ['wasm', 'cpu', 'webgpu'] as const;
 export type CliBackend = (typeof BACKEND_CHOICES)[number];
 
-export const isCliBackend = (value: string): value is CliBackend =>
+const isCliBackend = (value: string): value is CliBackend =>
   (BACKEND_CHOICES as readonly string[]).includes(value);
 
-export function parseBackend(value: string | undefined): CliBackend | string {
+/** `--backend` (wasm when absent); an unknown backend throws a `UsageError`. */
+export function parseBackend(value: string | undefined): CliBackend {
   const backend = value ?? 'wasm';
-  if (!(BACKEND_CHOICES as readonly string[]).includes(backend))
-    return `--backend: unknown backend "${backend}"; in Node use ${BACKEND_CHOICES.join(', ')}`;
-  return backend as CliBackend;
+  if (!isCliBackend(backend))
+    throw new UsageError(
+      `--backend: unknown backend "${backend}"; in Node use ${BACKEND_CHOICES.join(', ')}`,
+    );
+  return backend;
 }
 
 /**
  * `--backend` of the commands that train many runs in worker processes (rates, reach, zoo, paper):
  * wasm or cpu; webgpu is refused by name (one GPU shared by several processes measures nothing).
  */
-export function parseCpuBackend(value: string | undefined): 'wasm' | 'cpu' | string {
+export function parseCpuBackend(value: string | undefined): 'wasm' | 'cpu' {
   const backend = parseBackend(value);
-  return backend === 'webgpu' ? '--backend: this command runs on wasm or cpu, not webgpu' : backend;
+  if (backend === 'webgpu') throw new UsageError('--backend: this command runs on wasm or cpu, not webgpu');
+  return backend;
 }
 
-/** A non-negative integer flag, or a message naming the flag. */
-export function parseCount(flag: string, value: string | undefined, min = 0): number | string | undefined {
+/** A non-negative integer flag (at least `min`), undefined when absent; a `UsageError` names the flag. */
+export function parseCount(flag: string, value: string | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > 2 ** 31 - 1)
-    return `${flag}: expected an integer >= ${min}, got "${value}"`;
+    throw new UsageError(`${flag}: expected an integer >= ${min}, got "${value}"`);
   return Number(value);
 }

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ACCEPTABLE, exportToTrl, type Acceptable } from '../core/export/trl';
-import { inputError, parseCommand, parseList, usageError } from './args';
+import { inputError, parseCommand, parseList, UsageError } from './args';
 import { describeRefusal, loadExperiment } from './experiment-file';
 
 export const USAGE = `Usage: npm run lab -- export <experiment.json | share link> --to trl --out DIR [options]
@@ -22,8 +22,6 @@ Options:
 Exit code 2 on a bad file, link or option, and when a part cannot be exported exactly (the
 reason is printed).`;
 
-const fail = (message: string): number => usageError(message, 'export');
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     argv,
@@ -34,22 +32,17 @@ export async function run(argv: string[]): Promise<number> {
       accept: { type: 'string' },
     },
     USAGE,
-    'export',
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) return fail('Expected exactly one experiment file or share link.');
+  if (positionals.length !== 1) throw new UsageError('Expected exactly one experiment file or share link.');
   if (values.to !== 'trl')
-    return fail(
+    throw new UsageError(
       `--to: ${values.to === undefined ? 'missing' : `unknown target "${values.to}"`}; use --to trl`,
     );
-  if (!values.out) return fail('--out: missing; name the folder to write');
-  let accept: Acceptable[] = [];
-  if (values.accept !== undefined) {
-    const list = parseList('--accept', values.accept, ACCEPTABLE);
-    if (typeof list === 'string') return fail(list);
-    accept = list;
-  }
+  if (!values.out) throw new UsageError('--out: missing; name the folder to write');
+  const accept: Acceptable[] =
+    values.accept === undefined ? [] : parseList('--accept', values.accept, ACCEPTABLE);
 
   const loaded = await loadExperiment(positionals[0]);
   if (!loaded.ok) return inputError(loaded.message);

@@ -15,7 +15,7 @@ import type { MethodConfigInput } from '../core/reward/config';
 import { methodConfigSchema } from '../core/reward/config';
 import { TASK_IDS } from '../core/task';
 import type { RunJob, RunResult } from '../core/train/run';
-import { inputError, parseCommand, parseListOr, usageError } from './args';
+import { inputError, parseChoice, parseCommand, parseListOr, UsageError } from './args';
 import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';
 import { finalsOf, formatTest } from './compare-tables';
 import { defaultProcesses, runWithProgress } from './parallel';
@@ -55,8 +55,6 @@ export const ABLATIONS: { name: string; method: MethodConfigInput }[] = [
   { name: 'worst', method: { method: 'worst' } },
 ];
 
-const fail = (message: string): number => usageError(message, 'paper');
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     argv,
@@ -76,14 +74,11 @@ export async function run(argv: string[]): Promise<number> {
       note: { type: 'string', default: '' },
     },
     USAGE,
-    'paper',
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const tasks = parseListOr('--tasks', values.tasks, TASK_IDS, TASK_IDS);
-  if (typeof tasks === 'string') return fail(tasks);
   const sizes = parseListOr('--sizes', values.sizes, MODEL_SIZES, MODEL_SIZES);
-  if (typeof sizes === 'string') return fail(sizes);
   const ablationTasks = parseListOr(
     '--ablation-tasks',
     values['ablation-tasks'],
@@ -91,23 +86,21 @@ export async function run(argv: string[]): Promise<number> {
     ['meadow', 'weather'],
     true,
   );
-  if (typeof ablationTasks === 'string') return fail(ablationTasks);
-  const ablationSize = parseListOr('--ablation-size', values['ablation-size'], MODEL_SIZES, ['small']);
-  if (typeof ablationSize === 'string' || ablationSize.length !== 1)
-    return fail('--ablation-size: one of small, medium, large');
+  const ablationSize = parseChoice(
+    values['ablation-size'],
+    MODEL_SIZES,
+    '--ablation-size: one of small, medium, large',
+  );
   const backend = parseCpuBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
-  if (typeof steps === 'string') return fail(steps);
   const processes = parseCount('--jobs', values.jobs, 1);
-  if (typeof processes === 'string') return fail(processes);
   let seeds: number[] | undefined;
   if (values.seeds !== undefined) {
     seeds = values.seeds.split(',').map(Number);
     if (seeds.some((s) => !Number.isInteger(s) || s < 0))
-      return fail(`--seeds: expected integers, got "${values.seeds}"`);
+      throw new UsageError(`--seeds: expected integers, got "${values.seeds}"`);
   }
-  if (values.from !== undefined) return rewrite(values.from, values, ablationTasks, ablationSize[0]);
+  if (values.from !== undefined) return rewrite(values.from, values, ablationTasks, ablationSize);
   const loaded = await loadExperiment(values.file);
   if (!loaded.ok) return inputError(loaded.message);
   const experiment = loaded.experiment;
@@ -130,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const task of ablationTasks)
     for (const ablation of ABLATIONS)
       for (const seed of runSeeds) {
-        const variant = `${task}/${ablationSize[0]}/${ablation.name}`;
+        const variant = `${task}/${ablationSize}/${ablation.name}`;
         // The grid already ran these exact configurations when it covers this task and size.
         if (jobs.some((j) => j.variant === variant && j.seed === seed)) continue;
         jobs.push({
@@ -141,7 +134,7 @@ export async function run(argv: string[]): Promise<number> {
             ...base,
             task,
             rubric: undefined,
-            model: { size: ablationSize[0] },
+            model: { size: ablationSize },
             steps: budget,
             method: methodConfigSchema.parse(ablation.method),
           },
@@ -165,7 +158,7 @@ export async function run(argv: string[]): Promise<number> {
       compact: values.compact,
       note: values.note,
       ablationTasks,
-      ablationSize: ablationSize[0],
+      ablationSize,
     },
   );
   // Failed runs are left out of every cell; say so last, and fail the command.
@@ -235,9 +228,9 @@ async function rewrite(
   try {
     recorded = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    return fail(`--from ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`--from ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!Array.isArray(recorded.results)) return fail(`--from ${path}: no "results" array of runs`);
+  if (!Array.isArray(recorded.results)) throw new UsageError(`--from ${path}: no "results" array of runs`);
   const cellsOf = recorded.results.map((r) => r.variant.split('/'));
   const tasks = TASK_IDS.filter((t) => cellsOf.some((c) => c[0] === t));
   const sizes = MODEL_SIZES.filter((s) => cellsOf.some((c) => c[1] === s));

@@ -6,7 +6,7 @@
 import { resolveVariants } from '../core/experiment/resolve';
 import { useBackend } from './backend-node';
 import { baseRates, type BaseRates } from '../core/train/base-rates';
-import { inputError, parseCommand, usageError } from './args';
+import { inputError, parseCommand, UsageError } from './args';
 import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';
 import { runLabel } from './run';
 import { table } from './tables';
@@ -23,8 +23,6 @@ Options:
   --variant <name>       which variant's rubric and task (default: the first, or the base)
   --samples <N>          samples per held-out prompt, 1 to 64 (default 32)
 Exit code 2 on a bad file, a missing file or a bad option.`;
-
-const fail = (message: string): number => usageError(message, 'rates');
 
 const percent = (x: number) => (Number.isNaN(x) ? 'off' : `${(100 * x).toFixed(1)}%`);
 const score = (x: number) => (Number.isNaN(x) ? 'off' : x.toFixed(3));
@@ -71,18 +69,15 @@ export async function run(argv: string[]): Promise<number> {
       samples: { type: 'string' },
     },
     USAGE,
-    'rates',
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) return fail('Expected exactly one experiment file.');
+  if (positionals.length !== 1) throw new UsageError('Expected exactly one experiment file.');
   const backend = parseCpuBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const seed = parseCount('--seed', values.seed);
-  if (typeof seed === 'string') return fail(seed);
   const samples = parseCount('--samples', values.samples, 1);
-  if (typeof samples === 'string') return fail(samples);
-  if (samples !== undefined && samples > 64) return fail(`--samples: expected at most 64, got ${samples}`);
+  if (samples !== undefined && samples > 64)
+    throw new UsageError(`--samples: expected at most 64, got ${samples}`);
 
   const loaded = await loadExperiment(positionals[0]);
   if (!loaded.ok) return inputError(loaded.message);
@@ -91,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   const variant =
     values.variant === undefined ? variants[0] : variants.find((v) => v.name === values.variant);
   if (!variant)
-    return fail(
+    throw new UsageError(
       `--variant: no variant named "${values.variant}"; have: ${variants.map((v) => v.name).join(', ')}`,
     );
   const runSeed = seed ?? experiment.seeds[0];

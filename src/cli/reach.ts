@@ -11,7 +11,7 @@ import { methodConfigSchema } from '../core/reward/config';
 import type { Rubric } from '../core/rubric';
 import { TASK_IDS } from '../core/task';
 import type { RunJob } from '../core/train/run';
-import { parseCommand, parseListOr, usageError } from './args';
+import { parseCommand, parseListOr, UsageError } from './args';
 import { loadExperiment, parseCount, parseCpuBackend } from './experiment-file';
 import { defaultProcesses, runWithProgress } from './parallel';
 
@@ -31,18 +31,18 @@ Options:
   --backend <wasm|cpu>   (wasm)
   --jobs <N>             processes (default: one per core)`;
 
-const fail = (message: string): number => usageError(message, 'reach');
-
-/** Each task's criteria to train: all of its rubric's, or those named by `--criteria`. */
+/** Each task's criteria to train: all of its rubric's, or those named by `--criteria` (else a `UsageError`). */
 function criteriaToTrain(
   rubrics: ReadonlyMap<string, Rubric>,
   value: string | undefined,
-): Map<string, Rubric['criteria']> | string {
+): Map<string, Rubric['criteria']> {
   const known = new Set([...rubrics.values()].flatMap((r) => r.criteria.map((c) => c.id)));
   const ids = value === undefined ? known : new Set(value.split(',').map((id) => id.trim()));
   const unknown = [...ids].find((id) => !known.has(id));
   if (unknown !== undefined)
-    return `--criteria: no criterion "${unknown}" in the default rubric of ${[...rubrics.keys()].join(', ')} (known: ${[...known].join(', ')})`;
+    throw new UsageError(
+      `--criteria: no criterion "${unknown}" in the default rubric of ${[...rubrics.keys()].join(', ')} (known: ${[...known].join(', ')})`,
+    );
   return new Map([...rubrics].map(([task, r]) => [task, r.criteria.filter((c) => ids.has(c.id))]));
 }
 
@@ -61,32 +61,25 @@ export async function run(argv: string[]): Promise<number> {
       jobs: { type: 'string' },
     },
     USAGE,
-    'reach',
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const tasks = parseListOr('--tasks', values.tasks, TASK_IDS, TASK_IDS);
-  if (typeof tasks === 'string') return fail(tasks);
   const sizes = parseListOr('--sizes', values.sizes, MODEL_SIZES, MODEL_SIZES);
-  if (typeof sizes === 'string') return fail(sizes);
   const seeds = values.seeds.split(',').map(Number);
   if (seeds.some((s) => !Number.isInteger(s) || s < 0))
-    return fail(`--seeds: expected integers, got "${values.seeds}"`);
+    throw new UsageError(`--seeds: expected integers, got "${values.seeds}"`);
   const threshold = Number(values.threshold);
   if (!(threshold > 0 && threshold <= 1))
-    return fail(`--threshold: expected a number in (0, 1], got "${values.threshold}"`);
+    throw new UsageError(`--threshold: expected a number in (0, 1], got "${values.threshold}"`);
   const backend = parseCpuBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const steps = parseCount('--steps', values.steps, 1);
-  if (typeof steps === 'string') return fail(steps);
   const processes = parseCount('--jobs', values.jobs, 1);
-  if (typeof processes === 'string') return fail(processes);
   const loaded = await loadExperiment(values.file);
-  if (!loaded.ok) return fail(loaded.message);
+  if (!loaded.ok) throw new UsageError(loaded.message);
   const base = resolveVariants({ ...loaded.experiment, variants: [] })[0].config;
   const rubrics = new Map(tasks.map((task) => [task, rubricOf({ ...base, task, rubric: undefined })]));
   const chosen = criteriaToTrain(rubrics, values.criteria);
-  if (typeof chosen === 'string') return fail(chosen);
   const budget = steps ?? base.steps;
 
   const jobs: RunJob[] = [];

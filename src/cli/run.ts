@@ -9,8 +9,8 @@ import { useBackend } from './backend-node';
 import { runToEnd } from '../core/train/run';
 import { metricsCsv } from '../core/records/csv';
 import { resultsFile } from '../core/records/results-file';
-import { inputError, parseCommand, usageError } from './args';
-import { loadExperiment, isCliBackend, parseBackend, parseCount } from './experiment-file';
+import { inputError, parseCommand, UsageError } from './args';
+import { loadExperiment, parseBackend, parseCount } from './experiment-file';
 import { progressBar } from './progress';
 import { runHooksFor } from './run-hooks';
 import { writeResults } from './results-io';
@@ -40,8 +40,6 @@ export function runLabel(experiment: Experiment, variant: string): string {
   return printable(experiment.variants.length === 0 ? experiment.name : `${experiment.name} / ${variant}`);
 }
 
-const fail = (message: string): number => usageError(message, 'run');
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     argv,
@@ -55,17 +53,13 @@ export async function run(argv: string[]): Promise<number> {
       csv: { type: 'string' },
     },
     USAGE,
-    'run',
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) return fail('Expected exactly one experiment file or share link.');
+  if (positionals.length !== 1) throw new UsageError('Expected exactly one experiment file or share link.');
   const backend = parseBackend(values.backend);
-  if (!isCliBackend(backend)) return fail(backend);
   const steps = parseCount('--steps', values.steps, 0);
-  if (typeof steps === 'string') return fail(steps);
   const seed = parseCount('--seed', values.seed);
-  if (typeof seed === 'string') return fail(seed);
 
   const loaded = await loadExperiment(positionals[0]);
   if (!loaded.ok) return inputError(loaded.message);
@@ -74,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
   const variant =
     values.variant === undefined ? variants[0] : variants.find((v) => v.name === values.variant);
   if (!variant)
-    return fail(
+    throw new UsageError(
       `--variant: no variant named "${values.variant}"; have: ${variants.map((v) => v.name).join(', ')}`,
     );
   const config = { ...variant.config, steps: steps ?? variant.config.steps };

@@ -18,7 +18,7 @@ import {
   type ZooManifest,
 } from '../core/zoo/manifest';
 import { ZOO_SCHEDULES, ZOO_TARGET, trainBase } from '../core/zoo/train';
-import { parseCommand, parseListOr, usageError } from './args';
+import { parseCommand, parseListOr, UsageError } from './args';
 import { parseCount, parseCpuBackend } from './experiment-file';
 
 export const USAGE = `Usage: npm run lab -- zoo [options]
@@ -35,8 +35,6 @@ Options:
   --max-steps <N>        cap every size's steps (a quick trial; the shipped zoo uses the defaults)
   --report               print the manifest's figures as the Markdown table of docs/benchmarks.md
                          (trains nothing)`;
-
-const fail = (message: string): number => usageError(message, 'zoo');
 
 /** The manifest in `dir`, or null when there is none yet. */
 async function readManifest(dir: string): Promise<ZooManifest | null> {
@@ -135,21 +133,16 @@ export async function run(argv: string[]): Promise<number> {
       report: { type: 'boolean' },
     },
     USAGE,
-    'zoo',
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const tasks = parseListOr('--tasks', values.tasks, TASK_IDS, TASK_IDS);
-  if (typeof tasks === 'string') return fail(tasks);
   const sizes = parseListOr('--sizes', values.sizes, MODEL_SIZES, MODEL_SIZES);
-  if (typeof sizes === 'string') return fail(sizes);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0)
-    return fail(`--seed: expected an integer >= 0, got "${values.seed}"`);
+    throw new UsageError(`--seed: expected an integer >= 0, got "${values.seed}"`);
   const backend = parseCpuBackend(values.backend);
-  if (backend !== 'wasm' && backend !== 'cpu') return fail(backend);
   const maxSteps = parseCount('--max-steps', values['max-steps'], 1);
-  if (typeof maxSteps === 'string') return fail(maxSteps);
   const dir = values.dir ?? join('public', 'zoo');
   if (values.report) {
     const manifest = await readManifest(dir);

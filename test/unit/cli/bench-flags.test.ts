@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/cli/args';
 import { parseTfFlags } from '../../../src/cli/bench';
 
 describe('bench --tf-flags', () => {
@@ -12,8 +13,9 @@ describe('bench --tf-flags', () => {
   });
 
   it('names the item it cannot read', () => {
-    expect(parseTfFlags('x=1')).toMatch(/"x=1"/);
-    expect(parseTfFlags('A=hello')).toMatch(/"A=hello"/);
-    expect(parseTfFlags('A=1,,B=2')).toMatch(/""/);
+    expect(() => parseTfFlags('x=1')).toThrow(UsageError);
+    expect(() => parseTfFlags('x=1')).toThrow(/"x=1"/);
+    expect(() => parseTfFlags('A=hello')).toThrow(/"A=hello"/);
+    expect(() => parseTfFlags('A=1,,B=2')).toThrow(/""/);
   });
 });
