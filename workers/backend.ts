@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import type { BackendChoice } from '../src/core/experiment/schema';
-import type { BackendReport, GpuInfo } from './protocol';
+import type { BackendInfo } from '../src/core/records/run';
+import type { GpuInfo } from './protocol';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -79,7 +80,7 @@ function wasmThreads(asked?: number): number {
 }
 
 /** What the wasm backend ended up with (only meaningful after `tf.setBackend('wasm')`). */
-async function wasmDetail(): Promise<Pick<BackendReport, 'threads' | 'simd' | 'isolated'>> {
+async function wasmDetail(): Promise<Pick<BackendInfo, 'threads' | 'simd' | 'isolated'>> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threaded = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
@@ -166,7 +167,7 @@ export async function describeGpus(): Promise<{ webgpu: GpuInfo; webgl: GpuInfo 
 export async function selectBackend(
   choice: BackendChoice,
   options: SelectOptions = {},
-): Promise<BackendReport> {
+): Promise<BackendInfo> {
   const fallbacks: string[] = [];
   for (const name of candidates(choice, options.order)) {
     try {

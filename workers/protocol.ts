@@ -17,10 +17,6 @@ import type { EvalRecord, MetricRecord } from '../src/core/records/types';
 /** The worker-side status of a run (the pool adds 'queued'). */
 export type WorkerRunStatus = Exclude<RunStatus, 'queued'>;
 
-/** The names workers/backend.ts and trainer.worker.ts use for the run contract's types. */
-export type BackendReport = BackendInfo;
-export type WorkerRunSpec = RunSpec;
-
 /** How fast a run steps: steps per batch, and a pause between batches. */
 export type Speed = { stepsPerBatch: number; delayMs: number };
 

@@ -5,18 +5,13 @@
  */
 import * as Comlink from 'comlink';
 import { createTrainer } from '../src/core/train/trainer';
+import type { RunSpec } from '../src/core/records/run';
 import type { Checkpoint, LiveEdit } from '../src/core/train/types';
 import { setZooSource } from '../src/core/zoo/source';
 import { warmStartStore } from '../src/web/warm-start-store';
 import { fetchZooSource } from '../src/web/zoo-fetch';
 import { selectBackend, watchDeviceLoss } from './backend';
-import {
-  DEFAULT_LOOP_OPTIONS,
-  type InitOptions,
-  type RunSink,
-  type TrainerService,
-  type WorkerRunSpec,
-} from './protocol';
+import { DEFAULT_LOOP_OPTIONS, type InitOptions, type RunSink, type TrainerService } from './protocol';
 import { RunLoop } from './run-loop';
 
 /** Warm-start progress is reported at most this often. */
@@ -36,7 +31,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function boot(spec: WorkerRunSpec, options: InitOptions): Promise<RunLoop> {
+async function boot(spec: RunSpec, options: InitOptions): Promise<RunLoop> {
   send({ status: 'starting', reason: 'selecting a backend', metrics: [], evals: [] });
   const backend = await selectBackend(spec.backend, { order: spec.backendOrder });
   send({
@@ -80,7 +75,7 @@ async function current(): Promise<RunLoop> {
 }
 
 const service: TrainerService = {
-  async init(spec: WorkerRunSpec, runSink: RunSink, options: InitOptions = {}) {
+  async init(spec: RunSpec, runSink: RunSink, options: InitOptions = {}) {
     if (loop) throw new Error('this worker already trains a run');
     sink = runSink;
     loop = boot(spec, options);

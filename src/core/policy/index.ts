@@ -1,4 +1,7 @@
-/** The policy: model, sampling, log-probabilities, warm start. Node backend setup lives in `backend-node.ts`. */
+/**
+ * The policy: model, sampling, log-probabilities, warm start. Node's backend setup is the command
+ * line's (src/cli/backend-node.ts), outside the core.
+ */
 export {
   POLICY_SIZES,
   clonePolicy,

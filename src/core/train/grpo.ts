@@ -1,13 +1,13 @@
 /**
- * The GRPO policy update of ALGORITHMS.md ("Policy update"): clipped surrogate averaged per rollout
- * over its own generated tokens, k3 KL to a frozen reference, optional entropy bonus, Adam with a
- * global gradient-norm clip, `mu` passes over the same rollouts.
+ * The GRPO policy update of the numerical contract (docs/algorithms.md, "Policy update, evaluation
+ * and reproducibility"): clipped surrogate averaged per rollout over its own generated tokens, k3
+ * KL to a frozen reference, optional entropy bonus, Adam with a global gradient-norm clip, `mu`
+ * passes over the same rollouts.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
   clippedAdamStep,
   createAdam,
-  disposeAdam,
   getAdamState,
   setAdamState,
   setLearningRate,
@@ -28,12 +28,7 @@ export function createGrpoOptimizer(lr: number, opts?: AdamOptions): GrpoOptimiz
   return createAdam(lr, opts);
 }
 
-export {
-  setLearningRate,
-  getAdamState as getOptimizerState,
-  setAdamState as setOptimizerState,
-  disposeAdam as disposeOptimizer,
-};
+export { setLearningRate, getAdamState as getOptimizerState, setAdamState as setOptimizerState };
 
 export interface GrpoLossOptions {
   epsClip: number;
@@ -102,8 +97,9 @@ export function generatedMask(rollouts: Rollouts): Float32Array {
 const KL_LOG_RATIO_BOUND = 20;
 
 /**
- * The loss of ALGORITHMS.md on per-token tensors [N, T-1] (pure; call inside tf.tidy or a gradient
- * function). `logpRef` null means no reference (kl = 0); `entropy` null means entropy = 0.
+ * The loss of the numerical contract (docs/algorithms.md) on per-token tensors [N, T-1] (pure; call
+ * inside tf.tidy or a gradient function). `logpRef` null means no reference (kl = 0); `entropy`
+ * null means entropy = 0.
  */
 export function grpoLoss(
   logp: tf.Tensor2D,

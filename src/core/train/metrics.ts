@@ -1,8 +1,4 @@
-/**
- * Statistics of a step's advantages. The scores' summaries live in ../rubric/summary.ts (the zoo
- * uses them too), re-exported here for the trainer.
- */
-export { summariseScores, type ScoreSummary } from '../rubric/summary';
+/** Statistics of a step's advantages (the scores' summaries are in ../rubric/summary.ts). */
 
 export function meanStd(values: ArrayLike<number>): { mean: number; std: number } {
   const n = values.length;

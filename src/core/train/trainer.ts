@@ -22,14 +22,14 @@ import type { AdamState } from '../policy/adam';
 import { createEngine } from '../engine/create';
 import type { PolicyEngine } from '../engine/types';
 import { EditQueue, positionsAfter, resolveEdit, spreadOver, type Position } from './live-edit';
-import { meanStd, summariseScores, zeroSignalShare } from './metrics';
+import type { EvalRecord, MetricRecord } from '../records/types';
+import { summariseScores } from '../rubric/summary';
+import { meanStd, zeroSignalShare } from './metrics';
 import {
   NonFiniteError,
   type Checkpoint,
-  type EvalRecord,
   type InspectedGroup,
   type LiveEdit,
-  type MetricRecord,
   type RunTrainer,
   type TrainerFaults,
   type TrainerHooks,

@@ -8,9 +8,6 @@ import type { Judge } from '../rubric/schema';
 import type { EvalRecord, MetricRecord } from '../records/types';
 import type { EngineName } from '../engine/types';
 
-// The records moved to ../records/types.ts; re-exported for the modules that still import them here.
-export type { EvalRecord, MetricRecord };
-
 /** One rollout of the latest step, for the inspector. */
 export interface InspectedRollout {
   text: string;

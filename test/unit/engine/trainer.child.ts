@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../../src/cli/backend-node';
 import { experimentCoreSchema } from '../../../src/core/experiment/schema';
 import { createTrainer } from '../../../src/core/train/trainer';
-import type { MetricRecord, RunTrainer } from '../../../src/core/train/types';
+import type { MetricRecord } from '../../../src/core/records/types';
+import type { RunTrainer } from '../../../src/core/train/types';
 import '../setup-zoo';
 
 const flatSteps = Number(process.argv[2] ?? 1000);
