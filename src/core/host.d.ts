@@ -60,3 +60,24 @@ declare class DecompressionStream {
 declare const crypto: {
   subtle: { digest(algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> };
 };
+
+/**
+ * The fused CPU engine's kernels (engine/wasm): compile the module once, instantiate it without
+ * imports, and read and grow the memory it exports. Every host has WebAssembly; the ES lib does not
+ * declare it.
+ */
+declare namespace WebAssembly {
+  class Module {}
+  class Memory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+  class Global {
+    readonly value: unknown;
+  }
+  interface Instance {
+    readonly exports: Record<string, unknown>;
+  }
+  function compile(bytes: Uint8Array<ArrayBuffer>): Promise<Module>;
+  function instantiate(module: Module, imports: Record<string, never>): Promise<Instance>;
+}

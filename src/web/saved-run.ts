@@ -50,7 +50,7 @@ export const savedRunSchema = z.strictObject({
       threads: z.number().int().min(1).max(1024).optional(),
       simd: z.boolean().optional(),
       isolated: z.boolean().optional(),
-      engine: z.enum(['tfjs', 'webgpu-fused']).optional(),
+      engine: z.enum(['tfjs', 'webgpu-fused', 'wasm-fused']).optional(),
     })
     .nullable(),
   criterionIds: z.array(z.string().max(40)).max(16),

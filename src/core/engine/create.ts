@@ -1,12 +1,13 @@
 /**
  * Which engine trains: the fused WebGPU engine whenever TF.js runs on webgpu (unless `tfjs` is
- * asked for), TF.js ops everywhere else. Takes ownership of `policy`: the TF.js engine keeps it and
+ * asked for), TF.js ops everywhere else; the fused wasm engine when `wasm-fused` is asked for. Takes ownership of `policy`: the TF.js engine keeps it and
  * a frozen copy as the reference; the fused engine copies its weights into its arenas and frees it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { clonePolicy, disposePolicy, getWeights, type Policy } from '../policy/model';
 import { tfjsEngine } from './tfjs';
-import type { PolicyEngine } from './types';
+import type { EngineChoice, PolicyEngine } from './types';
+import { WasmFusedEngine } from './wasm/engine';
 import { FusedWebgpuEngine } from './webgpu/engine';
 
 /** TF.js's own GPUDevice when the active backend is webgpu, else null. */
@@ -15,11 +16,15 @@ export function tfjsWebgpuDevice(): GPUDevice | null {
   return (tf.backend() as unknown as { device?: GPUDevice }).device ?? null;
 }
 
-export async function createEngine(
-  policy: Policy,
-  lr: number,
-  choice: 'auto' | 'tfjs',
-): Promise<PolicyEngine> {
+export async function createEngine(policy: Policy, lr: number, choice: EngineChoice): Promise<PolicyEngine> {
+  if (choice === 'wasm-fused') {
+    const engine = await WasmFusedEngine.create(policy.config, { lr, epsilon: tf.backend().epsilon() });
+    const weights = await getWeights(policy);
+    engine.setWeights('policy', weights);
+    engine.setWeights('reference', weights);
+    disposePolicy(policy);
+    return engine;
+  }
   const device = choice === 'auto' ? tfjsWebgpuDevice() : null;
   if (!device) return tfjsEngine(policy, clonePolicy(policy), lr);
   const engine = new FusedWebgpuEngine(device, policy.config, { lr, epsilon: tf.backend().epsilon() });

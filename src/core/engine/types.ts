@@ -2,7 +2,8 @@
  * What the trainer needs from a policy engine: sample rollouts, run the GRPO update on them, and
  * hand out or take in the weights and the optimizer's state by name. Two engines implement it:
  * TF.js ops on any backend (the reference, `tfjs.ts`) and hand-written WGSL on TF.js's own WebGPU
- * device (`webgpu/engine.ts`). Both read one parameter table, so checkpoints move between them.
+ * device (`webgpu/engine.ts`), and the same plan as C compiled to WebAssembly with SIMD
+ * (`wasm/engine.ts`). All read one parameter table, so checkpoints move between them.
  */
 import type { AdamState } from '../policy/adam';
 import type { WeightArray } from '../policy/model';
@@ -10,7 +11,13 @@ import type { Rollouts } from '../policy/sample';
 import type { Rng } from '../random/rng';
 import type { GrpoBatch, GrpoOptions, GrpoStats } from '../train/grpo';
 
-export type EngineName = 'tfjs' | 'webgpu-fused';
+export type EngineName = 'tfjs' | 'webgpu-fused' | 'wasm-fused';
+
+/**
+ * Which engine to make: `auto` the fused WebGPU engine where TF.js runs on webgpu and TF.js ops
+ * elsewhere; `tfjs` TF.js ops everywhere; `wasm-fused` the fused CPU engine (engine/wasm).
+ */
+export type EngineChoice = 'auto' | 'tfjs' | 'wasm-fused';
 
 /** Which weights: the policy being trained, or the frozen KL reference. */
 export type PolicyRole = 'policy' | 'reference';

@@ -5,6 +5,7 @@
  * (src/web/) all use these types. Plain data, so that it crosses the worker boundary and goes
  * into IndexedDB and saved-run files unchanged.
  */
+import type { EngineName } from '../engine/types';
 import type { BackendChoice, ExperimentCore } from '../experiment/schema';
 import type { EvalRecord, MetricRecord } from './types';
 
@@ -29,8 +30,8 @@ export interface BackendInfo {
   simd?: boolean;
   /** wasm only: whether the page is cross-origin isolated (needed for the threaded build). */
   isolated?: boolean;
-  /** The engine training on it, once the trainer exists: TF.js ops, or the fused WebGPU kernels. */
-  engine?: 'tfjs' | 'webgpu-fused';
+  /** The engine training on it, once the trainer exists: TF.js ops, or fused WebGPU or wasm kernels. */
+  engine?: EngineName;
 }
 
 /** The run a worker is asked to train. */

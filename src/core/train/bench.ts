@@ -9,7 +9,7 @@ import { timingConfig } from '../experiment/timing';
 import { installKernelCounter, type KernelTally } from '../policy/kernel-count';
 import { resetTransferStats, transferStats } from '../policy/transfer';
 import { createTrainer } from './trainer';
-import type { EngineName } from '../engine/types';
+import type { EngineChoice, EngineName } from '../engine/types';
 import { fusedDispatchTally, resetFusedDispatchTally } from '../engine/webgpu/gpu';
 
 export interface StepBenchResult {
@@ -67,7 +67,7 @@ export async function benchSteps(
   steps = 8,
   warmup = 2,
   profile = false,
-  engine: 'auto' | 'tfjs' = 'auto',
+  engine: EngineChoice = 'auto',
 ): Promise<StepBenchResult> {
   const trainer = await createTrainer(config, 1, { engine });
   // Timing every kernel slows the step a little; the plain counter costs an increment per launch.

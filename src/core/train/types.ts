@@ -6,7 +6,7 @@
 import type { Method } from '../reward/config';
 import type { Judge } from '../rubric/schema';
 import type { EvalRecord, MetricRecord } from '../records/types';
-import type { EngineName } from '../engine/types';
+import type { EngineChoice, EngineName } from '../engine/types';
 
 /** One rollout of the latest step, for the inspector. */
 export interface InspectedRollout {
@@ -99,9 +99,10 @@ export interface TrainerHooks {
   faults?: TrainerFaults;
   /**
    * `auto` (default): the fused WebGPU engine where TF.js runs on webgpu, TF.js ops elsewhere;
-   * `tfjs`: TF.js ops on every backend (the reference, and the benchmark's comparison).
+   * `tfjs`: TF.js ops on every backend (the reference, and the benchmark's comparison);
+   * `wasm-fused`: the fused wasm SIMD kernels on the CPU, whatever TF.js's backend.
    */
-  engine?: 'auto' | 'tfjs';
+  engine?: EngineChoice;
 }
 
 export interface TrainerFaults {

@@ -1,0 +1,166 @@
+/**
+ * The fused CPU engine (engine/wasm) against the TF.js engine on the cpu backend, in this process,
+ * at every policy size, with the fused WebGPU engine's tolerances: the log-probabilities, every
+ * parameter's gradient (relative to the largest gradient of any tensor: the key bias's true
+ * gradient is zero and holds only rounding noise), a whole update (mu = 2: statistics and the
+ * parameters after it) and sampling with the same Gumbel noise. The same weights and batch as the
+ * WebGPU engine's check (the seed `fused:<size>`). Of other seeds tried, one diverged at large in
+ * one hidden unit's bias in the second pass, by about one Adam step (mu = 1 agreed there); not yet traced,
+ * most likely a ReLU input within rounding of zero, which two float32 summation orders can split.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../../src/cli/backend-node';
+import {
+  createPolicy,
+  disposePolicy,
+  getWeights,
+  samplePolicy,
+  setWeights,
+  tokenLogProbs,
+  type WeightArray,
+} from '../../../src/core/policy';
+import { WasmFusedEngine } from '../../../src/core/engine/wasm/engine';
+import {
+  createGrpoOptimizer,
+  generatedMask,
+  grpoLoss,
+  grpoUpdate,
+  type GrpoOptions,
+} from '../../../src/core/train/grpo';
+import { tokenLogProbsAndEntropy } from '../../../src/core/policy/logprobs';
+import { Rng } from '../../../src/core/random';
+import type { PolicySize } from '../../../src/core/policy/param-table';
+import type { Rollouts } from '../../../src/core/policy/sample';
+import { EOS, PAD } from '../../../src/core/policy/tokens';
+
+const V = 23;
+const P = 3;
+const MAX_NEW = 9;
+const T = P + MAX_NEW;
+const B = 6;
+const G = 4;
+const N = B * G;
+const OPTS: GrpoOptions = {
+  mu: 2,
+  epsClip: 0.2,
+  betaKL: 0.05,
+  entCoef: 0.01,
+  maxGradNorm: 1,
+  temperature: 0.9,
+};
+
+/** max |a - b| / max |b|. */
+function scaledError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return scale === 0 ? worst : worst / scale;
+}
+
+function jitter(weights: WeightArray[], rng: Rng, scale: number): WeightArray[] {
+  return weights.map((w) => ({ ...w, values: w.values.map((v) => v + scale * rng.normal()) }));
+}
+
+/** Prompt [bos, word, sep], then words of random length ending in eos (or cut at MAX_NEW), pad. */
+function rollouts(rng: Rng): Rollouts {
+  const tokens = new Int32Array(N * T);
+  const lengths = new Int32Array(N);
+  for (let n = 0; n < N; n++) {
+    const row = n * T;
+    tokens.set([1, 4 + rng.int(V - 4), 2], row);
+    const len = 1 + rng.int(MAX_NEW);
+    lengths[n] = len;
+    for (let s = 0; s < MAX_NEW; s++) {
+      let t = PAD;
+      if (s < len - 1) t = 3 + rng.int(V - 3);
+      else if (s === len - 1) t = len < MAX_NEW ? EOS : 5;
+      tokens[row + P + s] = t;
+    }
+  }
+  return { tokens, lengths, N, T, P };
+}
+
+async function compare(size: PolicySize): Promise<Record<string, number>> {
+  const rng = new Rng(7, `fused:${size}`);
+  const config = { size, vocabSize: V, maxLen: T };
+  const policy = createPolicy(config, rng);
+  const reference = createPolicy(config, rng);
+  setWeights(policy, jitter(await getWeights(policy), rng, 0.1));
+  setWeights(reference, jitter(await getWeights(policy), rng, 0.05));
+  const engine = await WasmFusedEngine.create(config, { lr: 3e-3 });
+  engine.setWeights('policy', await getWeights(policy));
+  engine.setWeights('reference', await getWeights(reference));
+  const batch = { rollouts: rollouts(rng), advantages: Float32Array.from({ length: N }, () => rng.normal()) };
+  const mask = generatedMask(batch.rollouts);
+  const out: Record<string, number> = {};
+
+  const vars = policy.params.map((p) => p.variable);
+  const [tokens, maskT, adv] = [
+    tf.tensor2d(batch.rollouts.tokens, [N, T], 'int32'),
+    tf.tensor2d(mask, [N, T - 1]),
+    tf.tensor1d(batch.advantages),
+  ];
+  const temperature = OPTS.temperature!;
+  const logpRef = tf.tidy(() => tokenLogProbs(reference, tokens, temperature));
+  const logpTf = tf.tidy(() => tokenLogProbs(policy, tokens, temperature));
+  const { grads } = tf.variableGrads(() => {
+    const { logp, entropy } = tokenLogProbsAndEntropy(policy, tokens, temperature);
+    return grpoLoss(logp, logpTf, logpRef, adv, maskT, OPTS, entropy).loss;
+  }, vars);
+  const mine = await engine.gradientOf(batch, OPTS);
+  // Prompt targets sit near -1e4 / temperature: only the generated positions.
+  const generated = (x: ArrayLike<number>) => Array.from(x).filter((_, i) => mask[i] > 0);
+  out.logp = scaledError(generated(mine.logp), generated(await logpTf.data()));
+  const theirs = await Promise.all(vars.map((v) => grads[v.name].data()));
+  const largest = Math.max(...theirs.map((g) => Array.from(g).reduce((m, x) => Math.max(m, Math.abs(x)), 0)));
+  policy.params.forEach((p, i) => {
+    let e = 0;
+    theirs[i].forEach((x, j) => (e = Math.max(e, Math.abs(mine.grads[i].values[j] - x))));
+    out[`grad ${p.name}`] = e / largest;
+  });
+  tf.dispose([...Object.values(grads), tokens, maskT, adv, logpRef, logpTf]);
+
+  const optimizer = createGrpoOptimizer(3e-3);
+  const tfStats = await grpoUpdate(policy, reference, optimizer, batch, OPTS);
+  const stats = await engine.update(batch, OPTS);
+  for (const k of Object.keys(tfStats) as (keyof typeof tfStats)[])
+    out[`stat ${k}`] = Math.abs(stats[k] - tfStats[k]) / Math.max(Math.abs(tfStats[k]), 0.01);
+  const flat = (ws: WeightArray[]) => ws.flatMap((w) => Array.from(w.values));
+  out.paramsAfter = scaledError(flat(await engine.getWeights('policy')), flat(await getWeights(policy)));
+
+  const prompts = new Int32Array(B * P);
+  for (let b = 0; b < B; b++) prompts.set([1, 4 + b, 2], b * P);
+  for (const [key, temp] of [
+    ['sampleAgreement', 1],
+    ['greedyAgreement', 0],
+  ] as const) {
+    const a = await samplePolicy(policy, prompts, B, P, G, MAX_NEW, temp, new Rng(4, 'sampling'));
+    const b = await engine.sample(prompts, B, P, G, MAX_NEW, temp, new Rng(4, 'sampling'));
+    out[key] = a.tokens.filter((t, i) => t === b.tokens[i]).length / a.tokens.length;
+  }
+  optimizer.dispose();
+  engine.dispose();
+  disposePolicy(policy);
+  disposePolicy(reference);
+  return out;
+}
+
+describe('the fused wasm engine', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  for (const size of ['small', 'medium', 'large'] as const)
+    it(`matches TF.js autodiff and the TF.js step (${size})`, async () => {
+      const r = await compare(size);
+      const where = `${size}: ${JSON.stringify(r)}`;
+      for (const [k, v] of Object.entries(r)) {
+        if (k.endsWith('Agreement')) expect(v, where).toBeGreaterThan(0.97);
+        else expect(v, `${size} ${k}: ${where}`).toBeLessThan(1e-4);
+      }
+    }, 300_000);
+});
