@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { findChromium } from './chromium';
 
 /** Node backends of the benchmark: the command line's, and TF.js's own webgpu path beside the fused engine. */
-export const BENCH_BACKENDS = [...BACKEND_CHOICES, 'webgpu-tfjs'] as const;
+export const BENCH_BACKENDS = [...BACKEND_CHOICES, 'webgpu-tfjs', 'wasm-fused'] as const;
 type BenchBackend = (typeof BENCH_BACKENDS)[number];
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -29,7 +29,8 @@ Options:
                       @sparticuz/chromium; never downloaded
   --backends <list>   in Node, comma-separated, from ${BENCH_BACKENDS.join(', ')} (default: cpu,wasm);
                       webgpu trains with the fused WebGPU engine, webgpu-tfjs with TF.js's own
-                      webgpu kernels (the path before the fused engine, for comparison)
+                      webgpu kernels (the path before the fused engine, for comparison),
+                      wasm-fused with the fused wasm SIMD kernels (TF.js on wasm for the rest)
   --browser-backends <list>
                       in the browser, from ${BROWSER_BACKENDS.join(', ')} (default: all four)
   --sizes <list>      comma-separated, from ${MODEL_SIZES.join(', ')} (default: medium)
@@ -154,7 +155,8 @@ async function benchNode(
 ): Promise<StepBenchResult[]> {
   const results: StepBenchResult[] = [];
   for (const choice of backends) {
-    const backend: CliBackend = choice === 'webgpu-tfjs' ? 'webgpu' : choice;
+    const backend: CliBackend =
+      choice === 'webgpu-tfjs' ? 'webgpu' : choice === 'wasm-fused' ? 'wasm' : choice;
     await useBackend(backend);
     const unknown = tfFlags.find(([name]) => !isRegistered(name));
     if (unknown)
@@ -164,7 +166,7 @@ async function benchNode(
       console.error(`TensorFlow.js flags on ${backend}: ${tfFlags.map((f) => f.join('=')).join(', ')}`);
     for (const size of sizes) {
       console.error(`benchmarking ${size} on ${choice} ...`);
-      const engine = choice === 'webgpu-tfjs' ? 'tfjs' : 'auto';
+      const engine = choice === 'webgpu-tfjs' ? 'tfjs' : choice === 'wasm-fused' ? 'wasm-fused' : 'auto';
       results.push(await benchSteps(benchConfig(size), steps, warmup, profile, engine));
     }
   }
