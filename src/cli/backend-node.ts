@@ -4,11 +4,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { setFusedWasmDefault } from '../core/engine/create';
+
+// In Node the wasm backend trains with the fused wasm SIMD engine (engine/wasm), which matches
+// TF.js's step (test/unit/engine/fused-wasm.test.ts) and is faster than TF.js's own wasm kernels.
+setFusedWasmDefault(true);
 
 export type NodeBackend = 'cpu' | 'wasm' | 'webgpu';
 
 /**
- * Select `cpu` (pure JavaScript, bit-reproducible), `wasm` (several times faster) or `webgpu`
+ * Select `cpu` (pure JavaScript, bit-reproducible), `wasm` (several times faster; the trainer's
+ * `auto` engine is then the fused wasm engine) or `webgpu`
  * (Dawn's Node binding; needs a Vulkan loader and driver in the environment, see
  * src/cli/vulkan.ts). The wasm package's Node build finds its `.wasm` files next to itself, so no
  * `setWasmPaths` is needed.

@@ -166,7 +166,13 @@ async function benchNode(
       console.error(`TensorFlow.js flags on ${backend}: ${tfFlags.map((f) => f.join('=')).join(', ')}`);
     for (const size of sizes) {
       console.error(`benchmarking ${size} on ${choice} ...`);
-      const engine = choice === 'webgpu-tfjs' ? 'tfjs' : choice === 'wasm-fused' ? 'wasm-fused' : 'auto';
+      // wasm: TF.js's own kernels, the comparison for wasm-fused (Node's default on wasm).
+      const engine =
+        choice === 'wasm-fused'
+          ? 'wasm-fused'
+          : choice === 'webgpu-tfjs' || choice === 'wasm'
+            ? 'tfjs'
+            : 'auto';
       results.push(await benchSteps(benchConfig(size), steps, warmup, profile, engine));
     }
   }
@@ -232,11 +238,16 @@ function formatNode(results: readonly StepBenchResult[], warmup: number, adapter
     ),
   ];
   const cpu = results.filter((r) => r.backend === 'cpu');
-  for (const w of results.filter((r) => r.backend === 'wasm')) {
+  const wasm = results.filter((r) => r.backend === 'wasm' && r.engine === 'tfjs');
+  for (const w of wasm) {
     const c = cpu.find((r) => r.size === w.size);
     if (c) lines.push(`${w.size}: wasm is ${(c.msStep / w.msStep).toFixed(1)}x faster than cpu per step`);
   }
-  const wasm = results.filter((r) => r.backend === 'wasm');
+  for (const f of results.filter((r) => r.engine === 'wasm-fused')) {
+    const w = wasm.find((r) => r.size === f.size);
+    if (w)
+      lines.push(`${f.size}: the fused wasm engine is ${(w.msStep / f.msStep).toFixed(2)}x wasm's speed`);
+  }
   for (const g of results.filter((r) => r.engine === 'webgpu-fused')) {
     const w = wasm.find((r) => r.size === g.size);
     const t = results.find((r) => r.size === g.size && r.backend === 'webgpu' && r.engine === 'tfjs');

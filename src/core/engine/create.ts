@@ -1,6 +1,7 @@
 /**
  * Which engine trains: the fused WebGPU engine whenever TF.js runs on webgpu (unless `tfjs` is
- * asked for), TF.js ops everywhere else; the fused wasm engine when `wasm-fused` is asked for. Takes ownership of `policy`: the TF.js engine keeps it and
+ * asked for), the fused wasm engine when `wasm-fused` is asked for (and for `auto` on wasm where
+ * {@link setFusedWasmDefault} says so: Node), TF.js ops everywhere else. Takes ownership of `policy`: the TF.js engine keeps it and
  * a frozen copy as the reference; the fused engine copies its weights into its arenas and frees it.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,8 +17,18 @@ export function tfjsWebgpuDevice(): GPUDevice | null {
   return (tf.backend() as unknown as { device?: GPUDevice }).device ?? null;
 }
 
+let fusedOnWasm = false;
+
+/**
+ * Whether `auto` makes the fused wasm engine where TF.js runs on wasm. Node's entry points turn it
+ * on (cli/backend-node.ts); pages keep TF.js ops on wasm until the engine has been checked there.
+ */
+export function setFusedWasmDefault(on: boolean): void {
+  fusedOnWasm = on;
+}
+
 export async function createEngine(policy: Policy, lr: number, choice: EngineChoice): Promise<PolicyEngine> {
-  if (choice === 'wasm-fused') {
+  if (choice === 'wasm-fused' || (choice === 'auto' && fusedOnWasm && tf.getBackend() === 'wasm')) {
     const engine = await WasmFusedEngine.create(policy.config, { lr, epsilon: tf.backend().epsilon() });
     const weights = await getWeights(policy);
     engine.setWeights('policy', weights);
