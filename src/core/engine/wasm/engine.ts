@@ -110,7 +110,16 @@ interface LayerBuffers {
 }
 
 interface UpdateRegions {
-  tokens: number;
+  /** Rows of this batch (the packed layout: see kernels.c), set by upload. */
+  live: number;
+  /** Sequence n's rows start at seq[n] (N + 1 entries). */
+  seq: number;
+  /** Per packed row: input token, position, target token, sequence. */
+  rowTok: number;
+  rowPos: number;
+  rowTgt: number;
+  rowSeq: number;
+  adv: number;
   rowData: number;
   logps: number;
   logits: number;
@@ -211,8 +220,14 @@ export class WasmFusedEngine implements PolicyEngine {
     const R = N * S;
     const h = this.heap;
     r = {
-      tokens: h.floats(N * T),
-      rowData: h.floats(2 * R + N),
+      live: 0,
+      seq: h.floats(N + 1),
+      rowTok: h.floats(R),
+      rowPos: h.floats(R),
+      rowTgt: h.floats(R),
+      rowSeq: h.floats(R),
+      adv: h.floats(N),
+      rowData: h.floats(2 * R),
       logps: h.floats(2 * R),
       logits: h.floats(R * V),
       rowStats: h.floats(4 * R),
@@ -245,27 +260,50 @@ export class WasmFusedEngine implements PolicyEngine {
     return r;
   }
 
-  /** Upload the batch: tokens, and per row [mask, 1 / (N T_n)] then the advantages. */
+  /**
+   * Upload the batch, packed: each sequence's rows up to its last scored target (the rows after it
+   * feed nothing before them, so they add exact zeros to every sum TF.js takes over them), with
+   * their tokens, positions and targets, [mask, 1 / (N T_n)] per row, and the advantages.
+   */
   private upload(r: UpdateRegions, batch: GrpoBatch): number {
     const { rollouts, advantages } = batch;
-    const { N, T } = rollouts;
+    const { N, T, tokens } = rollouts;
     const S = T - 1;
     const R = N * S;
     const mask = generatedMask(rollouts);
-    const rowData = this.heap.f32(r.rowData, 2 * R + N);
+    const h = this.heap;
+    const [seq, rowTok, rowPos, rowTgt, rowSeq] = [
+      h.i32(r.seq, N + 1),
+      h.i32(r.rowTok, R),
+      h.i32(r.rowPos, R),
+      h.i32(r.rowTgt, R),
+      h.i32(r.rowSeq, R),
+    ];
+    const rowData = h.f32(r.rowData, 2 * R);
     let valid = 0;
+    let row = 0;
     for (let n = 0; n < N; n++) {
       let tn = 0;
-      for (let s = 0; s < S; s++) tn += mask[n * S + s];
+      let last = -1;
+      for (let s = 0; s < S; s++) {
+        tn += mask[n * S + s];
+        if (mask[n * S + s] > 0) last = s;
+      }
       valid += tn;
       const coef = 1 / (N * Math.max(tn, 1));
-      for (let s = 0; s < S; s++) {
-        rowData[2 * (n * S + s)] = mask[n * S + s];
-        rowData[2 * (n * S + s) + 1] = coef;
+      seq[n] = row;
+      for (let s = 0; s <= last; s++, row++) {
+        rowTok[row] = tokens[n * T + s];
+        rowPos[row] = s;
+        rowTgt[row] = tokens[n * T + s + 1];
+        rowSeq[row] = n;
+        rowData[2 * row] = mask[n * S + s];
+        rowData[2 * row + 1] = coef;
       }
-      rowData[2 * R + n] = advantages[n];
     }
-    this.heap.i32(r.tokens, N * T).set(rollouts.tokens);
+    seq[N] = row;
+    r.live = row;
+    h.f32(r.adv, N).set(advantages);
     return Math.max(valid, 1);
   }
 
@@ -283,9 +321,9 @@ export class WasmFusedEngine implements PolicyEngine {
     const { k, a } = this;
     const { D, H, F, V } = a;
     const S = T - 1;
-    const R = N * S;
+    const R = r.live;
     const at = (o: number) => P + o * F32;
-    k.embed(N, S, T, D, at(a.wte), at(a.wpe), r.tokens, r.xs[0]);
+    k.embed(R, D, at(a.wte), at(a.wpe), r.rowTok, r.rowPos, r.xs[0]);
     a.layers.forEach((w, l) => {
       const s = r.layer[l];
       k.layer_norm(R, D, r.xs[l], at(w.ln1g), at(w.ln1b), s.h1, s.xhat1, s.rstd1);
@@ -293,7 +331,7 @@ export class WasmFusedEngine implements PolicyEngine {
         const wz = w.wq + z * a.qkvStride;
         k.mm(R, D, D, s.h1, D, 1, at(wz), D, s.qkv + z * D * F32, 3 * D, at(wz + D * D), 0, 0, 0);
       }
-      k.attention(N, S, D, H, s.qkv, s.ctx, s.probs);
+      k.attention(N, r.seq, S, D, H, s.qkv, s.ctx, s.probs);
       k.mm(R, D, D, s.ctx, D, 1, at(w.wo), D, s.xm, D, at(w.wo + D * D), r.xs[l], D, ADD_AUX);
       k.layer_norm(R, D, s.xm, at(w.ln2g), at(w.ln2b), s.h2, s.xhat2, s.rstd2);
       k.mm(R, F, D, s.h2, D, 1, at(w.w1), F, s.a1, F, at(w.w1 + D * F), 0, 0, RELU);
@@ -305,15 +343,16 @@ export class WasmFusedEngine implements PolicyEngine {
     k.mm(R, V, D, r.hf, D, 1, this.wT, V, r.logits, V, 0, 0, 0, 0);
     k.head_loss(
       R,
-      S,
-      T,
       V,
       mode,
       r.logits,
       this.maskAdd,
-      r.tokens,
+      r.rowTgt,
+      r.rowSeq,
       r.rowData,
+      r.adv,
       r.logps,
+      N * S,
       r.rowStats,
       opts.temperature ?? 1,
       opts.epsClip,
@@ -330,7 +369,7 @@ export class WasmFusedEngine implements PolicyEngine {
     const { k, a, wT } = this;
     const { D, H, F, V, L } = a;
     const S = T - 1;
-    const R = N * S;
+    const R = r.live;
     const p = (o: number) => this.params + o * F32;
     const g = (o: number) => this.grads + o * F32;
     // dlogits (in r.logits) -> wte's gradient from the head, and hf's.
@@ -353,7 +392,7 @@ export class WasmFusedEngine implements PolicyEngine {
       k.colsum(R, D, r.gx, D, g(w.wo + D * D));
       k.transpose(D, D, p(w.wo), wT, D);
       k.mm(R, D, D, r.gx, D, 1, wT, D, r.gctx, D, 0, 0, 0, 0);
-      k.attention_grad(N, S, D, H, s.qkv, r.gctx, s.probs, r.gqkv, r.ds);
+      k.attention_grad(N, r.seq, S, D, H, s.qkv, r.gctx, s.probs, r.gqkv, r.ds);
       for (let z = 0; z < 3; z++) {
         const wz = w.wq + z * a.qkvStride;
         const gz = r.gqkv + z * D * F32;
@@ -366,7 +405,7 @@ export class WasmFusedEngine implements PolicyEngine {
       k.layer_norm_grad(R, D, p(w.ln1g), r.gh, s.xhat1, s.rstd1, r.gx, 1, g(w.ln1g), g(w.ln1b));
       this.calls += 25;
     }
-    k.embed_grad(N, S, T, D, a.maxLen, r.tokens, r.gx, g(a.wte), g(a.wpe));
+    k.embed_grad(R, D, a.maxLen, r.rowTok, r.rowPos, r.gx, g(a.wte), g(a.wpe));
     this.calls += 4;
   }
 
@@ -489,13 +528,12 @@ export class WasmFusedEngine implements PolicyEngine {
     const { N, T } = batch.rollouts;
     const r = this.regions(N, T);
     const valid = this.upload(r, batch);
-    const R = N * (T - 1);
     const sum = { loss: 0, clipLoss: 0, kl: 0, entropy: 0, clipFraction: 0, gradNorm: 0 };
     for (let pass = 0; pass < opts.mu; pass++) {
       if (pass === 0) this.forward(this.reference, r, N, T, 0, opts, 1 / valid, true);
       this.forward(this.params, r, N, T, 1, opts, 1 / valid, pass === 0);
       this.backward(r, N, T);
-      this.k.row_stats_sum(R, r.rowStats, r.sums);
+      this.k.row_stats_sum(r.live, r.rowStats, r.sums);
       const [s0, s1, s2, s3] = this.heap.f32(r.sums, 4);
       const norm = this.optimize(opts);
       const clipLoss = -s0;
@@ -539,7 +577,12 @@ export class WasmFusedEngine implements PolicyEngine {
     this.backward(r, N, T);
     const grads = this.read(this.grads);
     this.forward(this.params, r, N, T, 0, opts, 1 / valid, true);
-    return { grads, logp: this.heap.f32(r.logps, N * (T - 1)).slice() };
+    // Back to [N, T - 1]; the rows left out (after each sequence's last target) read 0.
+    const logp = new Float32Array(N * (T - 1));
+    const packed = this.heap.f32(r.logps, r.live);
+    const [rowSeq, rowPos] = [this.heap.i32(r.rowSeq, r.live), this.heap.i32(r.rowPos, r.live)];
+    for (let i = 0; i < r.live; i++) logp[rowSeq[i] * (T - 1) + rowPos[i]] = packed[i];
+    return { grads, logp };
   }
 
   private read(at: number, prefix = ''): WeightArray[] {

@@ -264,19 +264,29 @@ void layer_norm_grad(i32 R, i32 D, const f32 *g, const f32 *dy, const f32 *xhat,
 
 /* ---------- attention ---------- */
 
-/* Causal attention of every (sequence, head): qkv [N S, 3D] -> ctx [N S, D], probs [N, H, S, S]. */
+/*
+ * Rows are packed: sequence n holds rows seq[n] .. seq[n + 1] - 1 (its positions 0, 1, ...), at most
+ * S of them; the rows after a sequence's last scored target are left out by the host, since
+ * nothing before them depends on them. Row r of a sequence is row seq[n] + r of every [rows, .]
+ * buffer; probabilities are [N, H, S, S] with the full S.
+ */
+
+/* Causal attention of every (sequence, head): qkv [rows, 3D] -> ctx [rows, D], probs. */
 EXPORT(attention)
-void attention(i32 N, i32 S, i32 D, i32 H, const f32 *qkv, f32 *ctx, f32 *probs) {
+void attention(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, f32 *ctx, f32 *probs) {
   i32 HD = D / H;
   f32 scale = 1.0f / __builtin_sqrtf((f32)HD);
   for (i32 n = 0; n < N; n++)
     for (i32 h = 0; h < H; h++) {
+      const i32 base = seq[n], len = seq[n + 1] - seq[n];
+      const f32 *qkvn = qkv + base * 3 * D;
+      f32 *ctxn = ctx + base * D;
       f32 *p = probs + (n * H + h) * S * S;
-      for (i32 i = 0; i < S; i++) {
-        const f32 *q = qkv + (n * S + i) * 3 * D + h * HD;
+      for (i32 i = 0; i < len; i++) {
+        const f32 *q = qkvn + i * 3 * D + h * HD;
         f32 mx = -3.0e38f;
         for (i32 j = 0; j <= i; j++) {
-          const f32 *k = qkv + (n * S + j) * 3 * D + D + h * HD;
+          const f32 *k = qkvn + j * 3 * D + D + h * HD;
           f32 s = 0.0f;
           for (i32 c = 0; c < HD; c++) s += q[c] * k[c];
           s *= scale;
@@ -290,10 +300,10 @@ void attention(i32 N, i32 S, i32 D, i32 H, const f32 *qkv, f32 *ctx, f32 *probs)
           sum += e;
         }
         for (i32 j = 0; j < S; j++) p[i * S + j] = j <= i ? p[i * S + j] / sum : 0.0f;
-        f32 *o = ctx + (n * S + i) * D + h * HD;
+        f32 *o = ctxn + i * D + h * HD;
         for (i32 c = 0; c < HD; c++) o[c] = 0.0f;
         for (i32 j = 0; j <= i; j++) {
-          const f32 *v = qkv + (n * S + j) * 3 * D + 2 * D + h * HD;
+          const f32 *v = qkvn + j * 3 * D + 2 * D + h * HD;
           f32 pj = p[i * S + j];
           for (i32 c = 0; c < HD; c++) o[c] += pj * v[c];
         }
@@ -301,20 +311,21 @@ void attention(i32 N, i32 S, i32 D, i32 H, const f32 *qkv, f32 *ctx, f32 *probs)
     }
 }
 
-/* The backward pass: gqkv [N S, 3D] from gctx and the saved probabilities; ds: S S scratch. */
+/* The backward pass: gqkv [rows, 3D] from gctx and the saved probabilities; ds: S S scratch. */
 EXPORT(attention_grad)
-void attention_grad(i32 N, i32 S, i32 D, i32 H, const f32 *qkv, const f32 *gctx, const f32 *probs,
-                    f32 *gqkv, f32 *ds) {
+void attention_grad(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, const f32 *gctx,
+                    const f32 *probs, f32 *gqkv, f32 *ds) {
   i32 HD = D / H;
   f32 scale = 1.0f / __builtin_sqrtf((f32)HD);
   for (i32 n = 0; n < N; n++)
     for (i32 h = 0; h < H; h++) {
+      const i32 base = seq[n], len = seq[n + 1] - seq[n];
       const f32 *p = probs + (n * H + h) * S * S;
-      for (i32 i = 0; i < S; i++) {
-        const f32 *g = gctx + (n * S + i) * D + h * HD;
+      for (i32 i = 0; i < len; i++) {
+        const f32 *g = gctx + (base + i) * D + h * HD;
         f32 dot = 0.0f;
         for (i32 j = 0; j <= i; j++) {
-          const f32 *v = qkv + (n * S + j) * 3 * D + 2 * D + h * HD;
+          const f32 *v = qkv + (base + j) * 3 * D + 2 * D + h * HD;
           f32 s = 0.0f;
           for (i32 c = 0; c < HD; c++) s += g[c] * v[c];
           ds[i * S + j] = s;
@@ -322,17 +333,17 @@ void attention_grad(i32 N, i32 S, i32 D, i32 H, const f32 *qkv, const f32 *gctx,
         }
         for (i32 j = 0; j <= i; j++) ds[i * S + j] = p[i * S + j] * (ds[i * S + j] - dot) * scale;
       }
-      for (i32 i = 0; i < S; i++) {
-        f32 *dq = gqkv + (n * S + i) * 3 * D + h * HD, *dk = dq + D, *dv = dq + 2 * D;
+      for (i32 i = 0; i < len; i++) {
+        f32 *dq = gqkv + (base + i) * 3 * D + h * HD, *dk = dq + D, *dv = dq + 2 * D;
         for (i32 c = 0; c < HD; c++) dq[c] = dk[c] = dv[c] = 0.0f;
         for (i32 j = 0; j <= i; j++) {
-          const f32 *k = qkv + (n * S + j) * 3 * D + D + h * HD;
+          const f32 *k = qkv + (base + j) * 3 * D + D + h * HD;
           f32 d = ds[i * S + j];
           for (i32 c = 0; c < HD; c++) dq[c] += d * k[c];
         }
-        for (i32 q = i; q < S; q++) {
-          const f32 *qv = qkv + (n * S + q) * 3 * D + h * HD;
-          const f32 *g = gctx + (n * S + q) * D + h * HD;
+        for (i32 q = i; q < len; q++) {
+          const f32 *qv = qkv + (base + q) * 3 * D + h * HD;
+          const f32 *g = gctx + (base + q) * D + h * HD;
           f32 d = ds[q * S + i], pq = p[q * S + i];
           for (i32 c = 0; c < HD; c++) {
             dk[c] += d * qv[c];
@@ -345,31 +356,28 @@ void attention_grad(i32 N, i32 S, i32 D, i32 H, const f32 *qkv, const f32 *gctx,
 
 /* ---------- embeddings ---------- */
 
-/* x[n S + s] = wte[tokens[n T + s]] + wpe[s]. */
+/* x[r] = wte[tok[r]] + wpe[pos[r]]: each packed row's input token and position. */
 EXPORT(embed)
-void embed(i32 N, i32 S, i32 T, i32 D, const f32 *wte, const f32 *wpe, const i32 *tokens, f32 *x) {
-  for (i32 n = 0; n < N; n++)
-    for (i32 s = 0; s < S; s++) {
-      const f32 *a = wte + tokens[n * T + s] * D, *b = wpe + s * D;
-      f32 *o = x + (n * S + s) * D;
-      for (i32 c = 0; c < D; c++) o[c] = a[c] + b[c];
-    }
+void embed(i32 R, i32 D, const f32 *wte, const f32 *wpe, const i32 *tok, const i32 *pos, f32 *x) {
+  for (i32 r = 0; r < R; r++) {
+    const f32 *a = wte + tok[r] * D, *b = wpe + pos[r] * D;
+    for (i32 c = 0; c < D; c++) x[r * D + c] = a[c] + b[c];
+  }
 }
 
-/* gwte[token] += gx of each row holding it (the head's part is there already); gwpe = sums over n. */
+/* gwte[tok[r]] += gx[r] (the head's part is there already); gwpe[p] = the sum of gx over position p. */
 EXPORT(embed_grad)
-void embed_grad(i32 N, i32 S, i32 T, i32 D, i32 maxLen, const i32 *tokens, const f32 *gx, f32 *gwte,
+void embed_grad(i32 R, i32 D, i32 maxLen, const i32 *tok, const i32 *pos, const f32 *gx, f32 *gwte,
                 f32 *gwpe) {
   for (i32 i = 0; i < maxLen * D; i++) gwpe[i] = 0.0f;
-  for (i32 n = 0; n < N; n++)
-    for (i32 s = 0; s < S; s++) {
-      const f32 *g = gx + (n * S + s) * D;
-      f32 *a = gwte + tokens[n * T + s] * D, *b = gwpe + s * D;
-      for (i32 c = 0; c < D; c++) {
-        a[c] += g[c];
-        b[c] += g[c];
-      }
+  for (i32 r = 0; r < R; r++) {
+    const f32 *g = gx + r * D;
+    f32 *a = gwte + tok[r] * D, *b = gwpe + pos[r] * D;
+    for (i32 c = 0; c < D; c++) {
+      a[c] += g[c];
+      b[c] += g[c];
     }
+  }
 }
 
 /* ---------- the head and the GRPO loss ---------- */
@@ -377,20 +385,19 @@ void embed_grad(i32 N, i32 S, i32 T, i32 D, i32 maxLen, const i32 *tokens, const
 #define KL_BOUND 20.0f
 
 /*
- * Per row r = n S + s of logits [R, V] (hf wte^T, computed by mm): add maskAdd (the never-emitted
+ * Per packed row r of logits [R, V] (hf wte^T, computed by mm), target tgt[r] of sequence seqOf[r]: add maskAdd (the never-emitted
  * tokens' -1e4), divide by the temperature, log-softmax; the target's log-probability, and in
  * mode 1 the loss's gradient with respect to the logits, written over the logits, and the row's
- * statistics [clip surrogate coef, clipped, kl, entropy mask]. rowData: [mask, coef] per row then
- * the N advantages; logps: the reference's [R] then the old policy's [R]. The tie rules are TF.js's:
+ * statistics [clip surrogate coef, clipped, kl, entropy mask]. rowData: [mask, coef] per row; adv:
+ * the N advantages; logps: the reference's at r, the old policy's at oldAt + r. The tie rules are TF.js's:
  * min(a, b) sends the gradient to a when a <= b; a clip passes it on the closed interval.
  */
 EXPORT(head_loss)
-void head_loss(i32 R, i32 S, i32 T, i32 V, i32 mode, f32 *logits, const f32 *maskAdd, const i32 *tokens,
-               const f32 *rowData, f32 *logps, f32 *rowStats, f32 temperature, f32 epsClip, f32 betaKL,
-               f32 entCoef, f32 invValid, i32 firstPass) {
+void head_loss(i32 R, i32 V, i32 mode, f32 *logits, const f32 *maskAdd, const i32 *tgts, const i32 *seqOf,
+               const f32 *rowData, const f32 *advs, f32 *logps, i32 oldAt, f32 *rowStats, f32 temperature,
+               f32 epsClip, f32 betaKL, f32 entCoef, f32 invValid, i32 firstPass) {
   for (i32 r = 0; r < R; r++) {
-    i32 n = r / S, s = r % S;
-    i32 tgt = tokens[n * T + s + 1];
+    i32 tgt = tgts[r];
     f32 *z = logits + r * V;
     f32 mx = -3.0e38f;
     for (i32 v = 0; v < V; v++) {
@@ -411,8 +418,8 @@ void head_loss(i32 R, i32 S, i32 T, i32 V, i32 mode, f32 *logits, const f32 *mas
       logps[r] = logp;
       continue;
     }
-    f32 m = rowData[2 * r], coef = rowData[2 * r + 1], adv = rowData[2 * R + n];
-    f32 logpOld = firstPass ? logp : logps[R + r];
+    f32 m = rowData[2 * r], coef = rowData[2 * r + 1], adv = advs[seqOf[r]];
+    f32 logpOld = firstPass ? logp : logps[oldAt + r];
     f32 ratio = expf_((logp - logpOld) * m);
     f32 unclipped = ratio * adv;
     f32 lo = 1.0f - epsClip, hi = 1.0f + epsClip;
@@ -435,7 +442,7 @@ void head_loss(i32 R, i32 S, i32 T, i32 V, i32 mode, f32 *logits, const f32 *mas
       f32 onehot = v == tgt ? 1.0f : 0.0f;
       z[v] = (gLogp * (onehot - p) - gEnt * p * (lp + entropy)) / temperature;
     }
-    if (firstPass) logps[R + r] = logp;
+    if (firstPass) logps[oldAt + r] = logp;
     rowStats[4 * r] = surrogate * coef;
     rowStats[4 * r + 1] = clipped < unclipped ? m : 0.0f;
     rowStats[4 * r + 2] = kl;
