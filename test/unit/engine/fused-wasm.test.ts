@@ -20,7 +20,7 @@ import {
   tokenLogProbs,
   type WeightArray,
 } from '../../../src/core/policy';
-import { WasmFusedEngine } from '../../../src/core/engine/wasm/engine';
+import { WasmFusedEngine, instantiateKernels } from '../../../src/core/engine/wasm/engine';
 import {
   createGrpoOptimizer,
   generatedMask,
@@ -152,6 +152,23 @@ async function compare(size: PolicySize): Promise<Record<string, number>> {
 describe('the fused wasm engine', () => {
   beforeAll(async () => {
     await useBackend('cpu');
+  });
+
+  it('computes exp and log to about 1e-7 relative', async () => {
+    const k = (await instantiateKernels()) as unknown as Record<string, (x: number) => number>;
+    const rng = new Rng(3, 'exp-log');
+    let worst = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const x = Math.fround(-87 + 175 * rng.next());
+      const y = Math.fround(Math.exp(40 * rng.next() - 20));
+      for (const [got, want] of [
+        [k.exp_f32(x), Math.exp(x)],
+        [k.exp4_f32(x), Math.exp(x)],
+      ])
+        worst = Math.max(worst, Math.abs(got - want) / want);
+      worst = Math.max(worst, Math.abs(k.log_f32(y) - Math.log(y)) / Math.max(Math.abs(Math.log(y)), 1));
+    }
+    expect(worst).toBeLessThan(2.5e-7);
   });
 
   for (const size of ['small', 'medium', 'large'] as const)

@@ -65,7 +65,7 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
 }
 
 /** A fresh instance of the kernels (each engine owns its memory); the module compiles once. */
-async function instantiateKernels(): Promise<Kernels> {
+export async function instantiateKernels(): Promise<Kernels> {
   compiled ??= WebAssembly.compile(kernelBytes());
   const instance = await WebAssembly.instantiate(await compiled, {});
   return instance.exports as unknown as Kernels;
@@ -166,6 +166,8 @@ export class WasmFusedEngine implements PolicyEngine {
   /** Scratch for a transposed weight: wte^T [D, V], or the largest W^T. */
   private readonly wT: number;
   private readonly maskAdd: number;
+  /** The head's softmax of one row. */
+  private readonly softmax: number;
   private readonly updates = new Map<string, UpdateRegions>();
   private readonly samples = new Map<string, SampleRegions>();
   private lr: number;
@@ -190,6 +192,7 @@ export class WasmFusedEngine implements PolicyEngine {
     const { D, F, V } = this.a;
     this.wT = this.heap.floats(Math.max(V * D, D * F, 3 * D * D));
     this.maskAdd = this.heap.floats(V);
+    this.softmax = this.heap.floats(V);
     const mask = this.heap.f32(this.maskAdd, V);
     for (const id of NEVER_GENERATED) if (id < V) mask[id] = MASKED_LOGIT;
     this.lr = checkLr(opts.lr);
@@ -360,6 +363,7 @@ export class WasmFusedEngine implements PolicyEngine {
       opts.entCoef,
       invValid,
       firstPass ? 1 : 0,
+      this.softmax,
     );
     this.calls += 5;
   }

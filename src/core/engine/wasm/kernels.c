@@ -84,7 +84,30 @@ static double log_d(double x) {
 static inline f32 expf_(f32 x) { return (f32)exp_d((double)x); }
 static inline f32 logf_(f32 x) { return (f32)log_d((double)x); }
 
+/*
+ * exp of four floats at once (Cephes' expf: x = k ln2 + r, a degree-7 polynomial in r; relative
+ * error about 1e-7), for the head's softmax over the vocabulary. Results below 2^-126 read 0.
+ */
+static inline v128_t exp4(v128_t x) {
+  x = wasm_f32x4_min(x, wasm_f32x4_splat(88.37f));
+  v128_t under = wasm_f32x4_lt(x, wasm_f32x4_splat(-87.33f));
+  x = wasm_f32x4_max(x, wasm_f32x4_splat(-87.33f));
+  v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(k, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), wasm_f32x4_add(r, wasm_f32x4_splat(1.0f)));
+  v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(k), wasm_i32x4_splat(127)), 23);
+  return wasm_v128_andnot(wasm_f32x4_mul(p, scale), under);
+}
+
 EXPORT(exp_f32) f32 exp_f32(f32 x) { return expf_(x); }
+EXPORT(exp4_f32) f32 exp4_f32(f32 x) { return wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(x)), 0); }
 EXPORT(log_f32) f32 log_f32(f32 x) { return logf_(x); }
 
 /* ---------- the dense product ---------- */
@@ -389,13 +412,13 @@ void embed_grad(i32 R, i32 D, i32 maxLen, const i32 *tok, const i32 *pos, const 
  * tokens' -1e4), divide by the temperature, log-softmax; the target's log-probability, and in
  * mode 1 the loss's gradient with respect to the logits, written over the logits, and the row's
  * statistics [clip surrogate coef, clipped, kl, entropy mask]. rowData: [mask, coef] per row; adv:
- * the N advantages; logps: the reference's at r, the old policy's at oldAt + r. The tie rules are TF.js's:
+ * the N advantages; logps: the reference's at r, the old policy's at oldAt + r; e: V floats of scratch. The tie rules are TF.js's:
  * min(a, b) sends the gradient to a when a <= b; a clip passes it on the closed interval.
  */
 EXPORT(head_loss)
 void head_loss(i32 R, i32 V, i32 mode, f32 *logits, const f32 *maskAdd, const i32 *tgts, const i32 *seqOf,
                const f32 *rowData, const f32 *advs, f32 *logps, i32 oldAt, f32 *rowStats, f32 temperature,
-               f32 epsClip, f32 betaKL, f32 entCoef, f32 invValid, i32 firstPass) {
+               f32 epsClip, f32 betaKL, f32 entCoef, f32 invValid, i32 firstPass, f32 *e) {
   for (i32 r = 0; r < R; r++) {
     i32 tgt = tgts[r];
     f32 *z = logits + r * V;
@@ -405,13 +428,19 @@ void head_loss(i32 R, i32 V, i32 mode, f32 *logits, const f32 *maskAdd, const i3
       z[v] = zv;
       if (zv > mx) mx = zv;
     }
+    /* e = exp(z - max) once per logit (V padded to a multiple of 4 in scratch), p = e / sum. */
+    i32 v4 = 0;
+    for (; v4 + 4 <= V; v4 += 4)
+      wasm_v128_store(e + v4, exp4(wasm_f32x4_sub(wasm_v128_load(z + v4), wasm_f32x4_splat(mx))));
+    for (; v4 < V; v4++) e[v4] = expf_(z[v4] - mx);
     f32 sum = 0.0f;
-    for (i32 v = 0; v < V; v++) sum += expf_(z[v] - mx);
+    for (i32 v = 0; v < V; v++) sum += e[v];
     f32 lse = mx + logf_(sum);
+    f32 inv = 1.0f / sum;
     f32 entropy = 0.0f;
     for (i32 v = 0; v < V; v++) {
-      f32 lp = z[v] - lse;
-      entropy -= expf_(lp) * lp;
+      e[v] *= inv;
+      entropy -= e[v] * (z[v] - lse);
     }
     f32 logp = z[tgt] - lse;
     if (mode == 0) {
@@ -438,7 +467,7 @@ void head_loss(i32 R, i32 V, i32 mode, f32 *logits, const f32 *maskAdd, const i3
     f32 gEnt = -entCoef * invValid * m;
     for (i32 v = 0; v < V; v++) {
       f32 lp = z[v] - lse;
-      f32 p = expf_(lp);
+      f32 p = e[v];
       f32 onehot = v == tgt ? 1.0f : 0.0f;
       z[v] = (gLogp * (onehot - p) - gEnt * p * (lp + entropy)) / temperature;
     }
