@@ -84,6 +84,37 @@ static double log_d(double x) {
 static inline f32 expf_(f32 x) { return (f32)exp_d((double)x); }
 static inline f32 logf_(f32 x) { return (f32)log_d((double)x); }
 
+/* Cephes' logf in float (relative error about 1e-7), for positive normal x: the hot loops' log. */
+static inline f32 logf_fast(f32 x) {
+  if (!(x > 1.17549435e-38f)) return x == 0.0f ? -__builtin_inff() : logf_(x);
+  union { f32 f; unsigned u; } v;
+  v.f = x;
+  i32 e = (i32)(v.u >> 23) - 126;
+  v.u = (v.u & 0x007fffffu) | 0x3f000000u; /* m in [0.5, 1) */
+  f32 m = v.f;
+  if (m < 0.707106781186547524f) {
+    e -= 1;
+    m = m + m - 1.0f;
+  } else {
+    m = m - 1.0f;
+  }
+  f32 z = m * m;
+  f32 y = 7.0376836292e-2f;
+  y = y * m - 1.1514610310e-1f;
+  y = y * m + 1.1676998740e-1f;
+  y = y * m - 1.2420140846e-1f;
+  y = y * m + 1.4249322787e-1f;
+  y = y * m - 1.6668057665e-1f;
+  y = y * m + 2.0000714765e-1f;
+  y = y * m - 2.4999993993e-1f;
+  y = y * m + 3.3333331174e-1f;
+  y = y * m * z;
+  f32 fe = (f32)e;
+  y += -2.12194440e-4f * fe;
+  y += -0.5f * z;
+  return m + y + 0.693359375f * fe;
+}
+
 /*
  * exp of four floats at once (Cephes' expf: x = k ln2 + r, a degree-7 polynomial in r; relative
  * error about 1e-7), for the head's softmax over the vocabulary. Results below 2^-126 read 0.
@@ -106,7 +137,10 @@ static inline v128_t exp4(v128_t x) {
   return wasm_v128_andnot(wasm_f32x4_mul(p, scale), under);
 }
 
+static inline f32 expf_fast(f32 x) { return wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(x)), 0); }
+
 EXPORT(exp_f32) f32 exp_f32(f32 x) { return expf_(x); }
+EXPORT(log_fast_f32) f32 log_fast_f32(f32 x) { return logf_fast(x); }
 EXPORT(exp4_f32) f32 exp4_f32(f32 x) { return wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(x)), 0); }
 EXPORT(log_f32) f32 log_f32(f32 x) { return logf_(x); }
 
@@ -318,7 +352,7 @@ void attention(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, f32 *
         }
         f32 sum = 0.0f;
         for (i32 j = 0; j <= i; j++) {
-          f32 e = expf_(p[i * S + j] - mx);
+          f32 e = expf_fast(p[i * S + j] - mx);
           p[i * S + j] = e;
           sum += e;
         }
@@ -564,7 +598,7 @@ void attention_step(i32 N, i32 T, i32 pos, i32 D, i32 H, const f32 *qkv, f32 *kc
       }
       f32 sum = 0.0f;
       for (i32 j = 0; j <= pos; j++) {
-        f32 e = expf_(sc[j] - mx);
+        f32 e = expf_fast(sc[j] - mx);
         sc[j] = e;
         sum += e;
       }
@@ -593,9 +627,9 @@ void sample_pick(i32 N, i32 V, i32 T, i32 pos, const f32 *logits, const f32 *mas
     for (i32 v = 0; v < V; v++) {
       f32 acc = z[v] + maskAdd[v];
       if (!greedy) {
-        /* Rng.gumbel's own arithmetic, in double, then rounded as its Float32Array would. */
-        double u = (double)draws[n * V + v] * 2.3283064365386963e-10;
-        f32 g = (f32)(-log_d(-log_d(u + 1e-20) + 1e-20));
+        /* Rng.gumbel's arithmetic in float, as the WebGPU sampler takes it. */
+        f32 u = (f32)draws[n * V + v] * 2.3283064365386963e-10f;
+        f32 g = -logf_fast(-logf_fast(u + 1e-20f) + 1e-20f);
         acc += temperature * g;
       }
       if (v == 0 || acc > bestValue) {
