@@ -189,7 +189,9 @@ export class WasmFusedEngine implements PolicyEngine {
     [this.params, this.grads, this.m1, this.m2, this.reference] = [0, 1, 2, 3, 4].map(() =>
       this.heap.floats(total),
     );
-    const { D, F, V } = this.a;
+    const { D, F, V, H } = this.a;
+    // The attention kernels take a head four floats at a time.
+    if ((D / H) % 4 !== 0) throw new Error(`fused wasm engine: head width ${D / H} is not a multiple of 4`);
     this.wT = this.heap.floats(Math.max(V * D, D * F, 3 * D * D));
     this.maskAdd = this.heap.floats(V);
     this.softmax = this.heap.floats(V);

@@ -328,6 +328,25 @@ void layer_norm_grad(i32 R, i32 D, const f32 *g, const f32 *dy, const f32 *xhat,
  * buffer; probabilities are [N, H, S, S] with the full S.
  */
 
+static inline f32 hsum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
+         wasm_f32x4_extract_lane(v, 3);
+}
+
+/* a . b over n floats, n a multiple of 4 (head widths are: engine.ts checks it). */
+static inline f32 dot4(const f32 *a, const f32 *b, i32 n) {
+  v128_t acc = wasm_f32x4_splat(0.0f);
+  for (i32 c = 0; c < n; c += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a + c), wasm_v128_load(b + c)));
+  return hsum(acc);
+}
+
+/* o += s x over n floats, n a multiple of 4. */
+static inline void axpy4(f32 *o, f32 s, const f32 *x, i32 n) {
+  v128_t sv = wasm_f32x4_splat(s);
+  for (i32 c = 0; c < n; c += 4)
+    wasm_v128_store(o + c, wasm_f32x4_add(wasm_v128_load(o + c), wasm_f32x4_mul(sv, wasm_v128_load(x + c))));
+}
+
 /* Causal attention of every (sequence, head): qkv [rows, 3D] -> ctx [rows, D], probs. */
 EXPORT(attention)
 void attention(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, f32 *ctx, f32 *probs) {
@@ -343,10 +362,7 @@ void attention(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, f32 *
         const f32 *q = qkvn + i * 3 * D + h * HD;
         f32 mx = -3.0e38f;
         for (i32 j = 0; j <= i; j++) {
-          const f32 *k = qkvn + j * 3 * D + D + h * HD;
-          f32 s = 0.0f;
-          for (i32 c = 0; c < HD; c++) s += q[c] * k[c];
-          s *= scale;
+          f32 s = dot4(q, qkvn + j * 3 * D + D + h * HD, HD) * scale;
           p[i * S + j] = s;
           if (s > mx) mx = s;
         }
@@ -359,11 +375,7 @@ void attention(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, f32 *
         for (i32 j = 0; j < S; j++) p[i * S + j] = j <= i ? p[i * S + j] / sum : 0.0f;
         f32 *o = ctxn + i * D + h * HD;
         for (i32 c = 0; c < HD; c++) o[c] = 0.0f;
-        for (i32 j = 0; j <= i; j++) {
-          const f32 *v = qkvn + j * 3 * D + 2 * D + h * HD;
-          f32 pj = p[i * S + j];
-          for (i32 c = 0; c < HD; c++) o[c] += pj * v[c];
-        }
+        for (i32 j = 0; j <= i; j++) axpy4(o, p[i * S + j], qkvn + j * 3 * D + 2 * D + h * HD, HD);
       }
     }
 }
@@ -382,9 +394,7 @@ void attention_grad(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, 
         const f32 *g = gctx + (base + i) * D + h * HD;
         f32 dot = 0.0f;
         for (i32 j = 0; j <= i; j++) {
-          const f32 *v = qkv + (base + j) * 3 * D + 2 * D + h * HD;
-          f32 s = 0.0f;
-          for (i32 c = 0; c < HD; c++) s += g[c] * v[c];
+          f32 s = dot4(g, qkv + (base + j) * 3 * D + 2 * D + h * HD, HD);
           ds[i * S + j] = s;
           dot += p[i * S + j] * s;
         }
@@ -393,19 +403,10 @@ void attention_grad(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, 
       for (i32 i = 0; i < len; i++) {
         f32 *dq = gqkv + (base + i) * 3 * D + h * HD, *dk = dq + D, *dv = dq + 2 * D;
         for (i32 c = 0; c < HD; c++) dq[c] = dk[c] = dv[c] = 0.0f;
-        for (i32 j = 0; j <= i; j++) {
-          const f32 *k = qkv + (base + j) * 3 * D + D + h * HD;
-          f32 d = ds[i * S + j];
-          for (i32 c = 0; c < HD; c++) dq[c] += d * k[c];
-        }
+        for (i32 j = 0; j <= i; j++) axpy4(dq, ds[i * S + j], qkv + (base + j) * 3 * D + D + h * HD, HD);
         for (i32 q = i; q < len; q++) {
-          const f32 *qv = qkv + (base + q) * 3 * D + h * HD;
-          const f32 *g = gctx + (base + q) * D + h * HD;
-          f32 d = ds[q * S + i], pq = p[q * S + i];
-          for (i32 c = 0; c < HD; c++) {
-            dk[c] += d * qv[c];
-            dv[c] += pq * g[c];
-          }
+          axpy4(dk, ds[q * S + i], qkv + (base + q) * 3 * D + h * HD, HD);
+          axpy4(dv, p[q * S + i], gctx + (base + q) * D + h * HD, HD);
         }
       }
     }
@@ -590,9 +591,7 @@ void attention_step(i32 N, i32 T, i32 pos, i32 D, i32 H, const f32 *qkv, f32 *kc
     for (i32 h = 0; h < H; h++) {
       f32 mx = -3.0e38f;
       for (i32 j = 0; j <= pos; j++) {
-        f32 s = 0.0f;
-        for (i32 c = 0; c < HD; c++) s += q[h * HD + c] * kn[j * D + h * HD + c];
-        s *= scale;
+        f32 s = dot4(q + h * HD, kn + j * D + h * HD, HD) * scale;
         sc[j] = s;
         if (s > mx) mx = s;
       }
@@ -604,10 +603,7 @@ void attention_step(i32 N, i32 T, i32 pos, i32 D, i32 H, const f32 *qkv, f32 *kc
       }
       f32 *o = ctx + n * D + h * HD;
       for (i32 c = 0; c < HD; c++) o[c] = 0.0f;
-      for (i32 j = 0; j <= pos; j++) {
-        f32 pj = sc[j] / sum;
-        for (i32 c = 0; c < HD; c++) o[c] += pj * vn[j * D + h * HD + c];
-      }
+      for (i32 j = 0; j <= pos; j++) axpy4(o, sc[j] / sum, vn + j * D + h * HD, HD);
     }
   }
 }
