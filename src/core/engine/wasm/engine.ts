@@ -149,6 +149,8 @@ interface SampleRegions {
   logits: number;
   sc: number;
   done: number;
+  /** The running rollouts. */
+  act: number;
   /** Per layer: k then v, [N, T, D] each. */
   cache: number[];
 }
@@ -470,44 +472,49 @@ export class WasmFusedEngine implements PolicyEngine {
         logits: heap.floats(N * V),
         sc: heap.floats(T),
         done: heap.floats(N),
+        act: heap.floats(N),
         cache: Array.from({ length: 2 * a.L }, () => heap.floats(N * T * D)),
       };
       this.samples.set(key, s);
     }
     const rows = heap.i32(s.tokens, N * T);
-    rows.fill(0);
+    rows.fill(PAD);
     for (let n = 0; n < N; n++) {
       const b = Math.floor(n / G);
       rows.set(prompts.subarray(b * P, b * P + P), n * T);
     }
     heap.i32(s.done, N).fill(0);
+    let A = N;
+    const running = heap.i32(s.act, N);
+    for (let n = 0; n < N; n++) running[n] = n;
     // The same draws, in the same order and layout [maxNew, N, V], as the TF.js sampler's noise.
     const greedy = !(temperature > 0);
     if (!greedy) heap.u32(s.draws, maxNew * N * V).set(rng.uint32Array(maxNew * N * V));
     const p = (o: number) => this.params + o * F32;
     k.transpose(V, D, p(a.wte), this.wT, V);
-    for (let pos = 0; pos < T - 1; pos++) {
-      k.embed_step(N, T, pos, D, p(a.wte), p(a.wpe), s.tokens, s.x);
+    for (let pos = 0; pos < T - 1 && A > 0; pos++) {
+      k.embed_step(A, s.act, T, pos, D, p(a.wte), p(a.wpe), s.tokens, s.x);
       a.layers.forEach((w, l) => {
-        k.layer_norm(N, D, s.x, p(w.ln1g), p(w.ln1b), s.hb, 0, 0);
+        k.layer_norm(A, D, s.x, p(w.ln1g), p(w.ln1b), s.hb, 0, 0);
         for (let z = 0; z < 3; z++) {
           const wz = w.wq + z * a.qkvStride;
-          k.mm(N, D, D, s.hb, D, 1, p(wz), D, s.qkv + z * D * F32, 3 * D, p(wz + D * D), 0, 0, 0);
+          k.mm(A, D, D, s.hb, D, 1, p(wz), D, s.qkv + z * D * F32, 3 * D, p(wz + D * D), 0, 0, 0);
         }
-        k.attention_step(N, T, pos, D, H, s.qkv, s.cache[2 * l], s.cache[2 * l + 1], s.ctx, s.sc);
-        k.mm(N, D, D, s.ctx, D, 1, p(w.wo), D, s.x, D, p(w.wo + D * D), s.x, D, ADD_AUX);
-        k.layer_norm(N, D, s.x, p(w.ln2g), p(w.ln2b), s.hb, 0, 0);
-        k.mm(N, F, D, s.hb, D, 1, p(w.w1), F, s.mid, F, p(w.w1 + D * F), 0, 0, RELU);
-        k.mm(N, D, F, s.mid, F, 1, p(w.w2), D, s.x, D, p(w.w2 + F * D), s.x, D, ADD_AUX);
+        k.attention_step(A, s.act, T, pos, D, H, s.qkv, s.cache[2 * l], s.cache[2 * l + 1], s.ctx, s.sc);
+        k.mm(A, D, D, s.ctx, D, 1, p(w.wo), D, s.x, D, p(w.wo + D * D), s.x, D, ADD_AUX);
+        k.layer_norm(A, D, s.x, p(w.ln2g), p(w.ln2b), s.hb, 0, 0);
+        k.mm(A, F, D, s.hb, D, 1, p(w.w1), F, s.mid, F, p(w.w1 + D * F), 0, 0, RELU);
+        k.mm(A, D, F, s.mid, F, 1, p(w.w2), D, s.x, D, p(w.w2 + F * D), s.x, D, ADD_AUX);
         this.calls += 9;
       });
       if (pos >= P - 1) {
         const gen = pos - (P - 1);
-        k.layer_norm(N, D, s.x, p(a.lnfg), p(a.lnfb), s.hb, 0, 0);
-        k.mm(N, V, D, s.hb, D, 1, this.wT, V, s.logits, V, 0, 0, 0, 0);
+        k.layer_norm(A, D, s.x, p(a.lnfg), p(a.lnfb), s.hb, 0, 0);
+        k.mm(A, V, D, s.hb, D, 1, this.wT, V, s.logits, V, 0, 0, 0, 0);
         const draws = s.draws + gen * N * V * F32;
         k.sample_pick(
-          N,
+          A,
+          s.act,
           V,
           T,
           pos,
@@ -522,6 +529,12 @@ export class WasmFusedEngine implements PolicyEngine {
           EOS,
         );
         this.calls += 3;
+        // Drop the rollouts that have just emitted eos: their later tokens stay <pad>.
+        const done = heap.i32(s.done, N);
+        const running = heap.i32(s.act, N);
+        let kept = 0;
+        for (let i = 0; i < A; i++) if (!done[running[i]]) running[kept++] = running[i];
+        A = kept;
       }
       this.calls += 1;
     }

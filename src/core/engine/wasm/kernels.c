@@ -561,14 +561,19 @@ void adam(i32 total, f32 *p, const f32 *g, f32 *m1, f32 *m2, f32 clip, f32 beta1
   }
 }
 
-/* ---------- sampling, every rollout one position at a time ---------- */
+/*
+ * ---------- sampling, every rollout one position at a time ----------
+ * Only the rollouts still running: row a of the step's buffers is rollout act[a] (its tokens,
+ * its cache, its draws); a rollout that has emitted eos reads <pad> from then on and is dropped.
+ */
 
-/* x[n] = wte[tokens[n T + pos]] + wpe[pos]. */
+/* x[a] = wte[tokens[act[a] T + pos]] + wpe[pos]. */
 EXPORT(embed_step)
-void embed_step(i32 N, i32 T, i32 pos, i32 D, const f32 *wte, const f32 *wpe, const i32 *tokens, f32 *x) {
-  for (i32 n = 0; n < N; n++) {
-    const f32 *a = wte + tokens[n * T + pos] * D, *b = wpe + pos * D;
-    for (i32 c = 0; c < D; c++) x[n * D + c] = a[c] + b[c];
+void embed_step(i32 A, const i32 *act, i32 T, i32 pos, i32 D, const f32 *wte, const f32 *wpe, const i32 *tokens,
+                f32 *x) {
+  for (i32 i = 0; i < A; i++) {
+    const f32 *a = wte + tokens[act[i] * T + pos] * D, *b = wpe + pos * D;
+    for (i32 c = 0; c < D; c++) x[i * D + c] = a[c] + b[c];
   }
 }
 
@@ -578,11 +583,13 @@ void embed_step(i32 N, i32 T, i32 pos, i32 D, const f32 *wte, const f32 *wpe, co
  * sc: T scratch.
  */
 EXPORT(attention_step)
-void attention_step(i32 N, i32 T, i32 pos, i32 D, i32 H, const f32 *qkv, f32 *kc, f32 *vc, f32 *ctx, f32 *sc) {
+void attention_step(i32 A, const i32 *act, i32 T, i32 pos, i32 D, i32 H, const f32 *qkv, f32 *kc, f32 *vc,
+                    f32 *ctx, f32 *sc) {
   i32 HD = D / H;
   f32 scale = 1.0f / __builtin_sqrtf((f32)HD);
-  for (i32 n = 0; n < N; n++) {
-    const f32 *q = qkv + n * 3 * D;
+  for (i32 a = 0; a < A; a++) {
+    const i32 n = act[a];
+    const f32 *q = qkv + a * 3 * D;
     f32 *kn = kc + n * T * D, *vn = vc + n * T * D;
     for (i32 c = 0; c < D; c++) {
       kn[pos * D + c] = q[D + c];
@@ -601,7 +608,7 @@ void attention_step(i32 N, i32 T, i32 pos, i32 D, i32 H, const f32 *qkv, f32 *kc
         sc[j] = e;
         sum += e;
       }
-      f32 *o = ctx + n * D + h * HD;
+      f32 *o = ctx + a * D + h * HD;
       for (i32 c = 0; c < HD; c++) o[c] = 0.0f;
       for (i32 j = 0; j <= pos; j++) axpy4(o, sc[j] / sum, vn + j * D + h * HD, HD);
     }
@@ -609,15 +616,16 @@ void attention_step(i32 N, i32 T, i32 pos, i32 D, i32 H, const f32 *qkv, f32 *kc
 }
 
 /*
- * The next token of each rollout from logits [N, V]: never-emitted tokens masked, plus the
+ * The next token of each running rollout from logits [A, V]: never-emitted tokens masked, plus the
  * temperature times Gumbel noise from the raw draws [N, V] (none when greedy), the first maximum;
  * <pad> after <eos>. done [N] (i32) holds which rollouts have ended.
  */
 EXPORT(sample_pick)
-void sample_pick(i32 N, i32 V, i32 T, i32 pos, const f32 *logits, const f32 *maskAdd, const unsigned *draws,
-                 i32 greedy, f32 temperature, i32 *tokens, i32 *done, i32 pad, i32 eos) {
-  for (i32 n = 0; n < N; n++) {
-    const f32 *z = logits + n * V;
+void sample_pick(i32 A, const i32 *act, i32 V, i32 T, i32 pos, const f32 *logits, const f32 *maskAdd,
+                 const unsigned *draws, i32 greedy, f32 temperature, i32 *tokens, i32 *done, i32 pad, i32 eos) {
+  for (i32 a = 0; a < A; a++) {
+    const i32 n = act[a];
+    const f32 *z = logits + a * V;
     i32 best = 0;
     f32 bestValue = -3.4e38f;
     for (i32 v = 0; v < V; v++) {
