@@ -168,7 +168,7 @@ export class WasmFusedEngine implements PolicyEngine {
   /** Scratch for a transposed weight: wte^T [D, V], or the largest W^T. */
   private readonly wT: number;
   private readonly maskAdd: number;
-  /** The head's softmax of one row. */
+  /** Scratch of one vocabulary row: the head's softmax, the sampler's noise. */
   private readonly softmax: number;
   private readonly updates = new Map<string, UpdateRegions>();
   private readonly samples = new Map<string, SampleRegions>();
@@ -527,6 +527,7 @@ export class WasmFusedEngine implements PolicyEngine {
           s.done,
           PAD,
           EOS,
+          this.softmax,
         );
         this.calls += 3;
         // Drop the rollouts that have just emitted eos: their later tokens stay <pad>.

@@ -137,10 +137,43 @@ static inline v128_t exp4(v128_t x) {
   return wasm_v128_andnot(wasm_f32x4_mul(p, scale), under);
 }
 
+/* logf_fast four at a time, for positive normal x (the Gumbel noise's arguments are). */
+static inline v128_t log4(v128_t x) {
+  v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(x, 23), wasm_i32x4_splat(126));
+  v128_t m = wasm_v128_or(wasm_v128_and(x, wasm_i32x4_splat(0x007fffff)), wasm_i32x4_splat(0x3f000000));
+  v128_t small = wasm_f32x4_lt(m, wasm_f32x4_splat(0.707106781186547524f));
+  e = wasm_i32x4_add(e, small); /* true lanes are -1 */
+  m = wasm_f32x4_add(wasm_f32x4_sub(m, wasm_f32x4_splat(1.0f)), wasm_v128_and(m, small));
+  v128_t z = wasm_f32x4_mul(m, m);
+  v128_t y = wasm_f32x4_splat(7.0376836292e-2f);
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), wasm_f32x4_splat(-1.1514610310e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), wasm_f32x4_splat(1.1676998740e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), wasm_f32x4_splat(-1.2420140846e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), wasm_f32x4_splat(1.4249322787e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), wasm_f32x4_splat(-1.6668057665e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), wasm_f32x4_splat(2.0000714765e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), wasm_f32x4_splat(-2.4999993993e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), wasm_f32x4_splat(3.3333331174e-1f));
+  y = wasm_f32x4_mul(wasm_f32x4_mul(y, m), z);
+  v128_t fe = wasm_f32x4_convert_i32x4(e);
+  y = wasm_f32x4_add(y, wasm_f32x4_mul(fe, wasm_f32x4_splat(-2.12194440e-4f)));
+  y = wasm_f32x4_sub(y, wasm_f32x4_mul(z, wasm_f32x4_splat(0.5f)));
+  return wasm_f32x4_add(wasm_f32x4_add(m, y), wasm_f32x4_mul(fe, wasm_f32x4_splat(0.693359375f)));
+}
+
+/* Gumbel noise -log(-log(u + 1e-20) + 1e-20) of four raw draws, u = draw / 2^32 in float. */
+static inline v128_t gumbel4(v128_t draws) {
+  v128_t u = wasm_f32x4_mul(wasm_f32x4_convert_u32x4(draws), wasm_f32x4_splat(2.3283064365386963e-10f));
+  v128_t tiny = wasm_f32x4_splat(1e-20f);
+  v128_t inner = wasm_f32x4_add(wasm_f32x4_neg(log4(wasm_f32x4_add(u, tiny))), tiny);
+  return wasm_f32x4_neg(log4(inner));
+}
+
 static inline f32 expf_fast(f32 x) { return wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(x)), 0); }
 
 EXPORT(exp_f32) f32 exp_f32(f32 x) { return expf_(x); }
 EXPORT(log_fast_f32) f32 log_fast_f32(f32 x) { return logf_fast(x); }
+EXPORT(log4_f32) f32 log4_f32(f32 x) { return wasm_f32x4_extract_lane(log4(wasm_f32x4_splat(x)), 0); }
 EXPORT(exp4_f32) f32 exp4_f32(f32 x) { return wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(x)), 0); }
 EXPORT(log_f32) f32 log_f32(f32 x) { return logf_(x); }
 
@@ -618,24 +651,30 @@ void attention_step(i32 A, const i32 *act, i32 T, i32 pos, i32 D, i32 H, const f
 /*
  * The next token of each running rollout from logits [A, V]: never-emitted tokens masked, plus the
  * temperature times Gumbel noise from the raw draws [N, V] (none when greedy), the first maximum;
- * <pad> after <eos>. done [N] (i32) holds which rollouts have ended.
+ * <pad> after <eos>. done [N] (i32) holds which rollouts have ended; g: V floats of scratch.
  */
 EXPORT(sample_pick)
 void sample_pick(i32 A, const i32 *act, i32 V, i32 T, i32 pos, const f32 *logits, const f32 *maskAdd,
-                 const unsigned *draws, i32 greedy, f32 temperature, i32 *tokens, i32 *done, i32 pad, i32 eos) {
+                 const unsigned *draws, i32 greedy, f32 temperature, i32 *tokens, i32 *done, i32 pad, i32 eos,
+                 f32 *g) {
   for (i32 a = 0; a < A; a++) {
     const i32 n = act[a];
     const f32 *z = logits + a * V;
+    const unsigned *d = draws + n * V;
+    /* The noise first, four draws at a time, into the scratch row g. */
+    if (!greedy) {
+      i32 v = 0;
+      for (; v + 4 <= V; v += 4) wasm_v128_store(g + v, gumbel4(wasm_v128_load(d + v)));
+      for (; v < V; v++) {
+        f32 u = (f32)d[v] * 2.3283064365386963e-10f;
+        g[v] = -logf_fast(-logf_fast(u + 1e-20f) + 1e-20f);
+      }
+    }
     i32 best = 0;
     f32 bestValue = -3.4e38f;
     for (i32 v = 0; v < V; v++) {
       f32 acc = z[v] + maskAdd[v];
-      if (!greedy) {
-        /* Rng.gumbel's arithmetic in float, as the WebGPU sampler takes it. */
-        f32 u = (f32)draws[n * V + v] * 2.3283064365386963e-10f;
-        f32 g = -logf_fast(-logf_fast(u + 1e-20f) + 1e-20f);
-        acc += temperature * g;
-      }
+      if (!greedy) acc += temperature * g[v];
       if (v == 0 || acc > bestValue) {
         bestValue = acc;
         best = v;
