@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { POLICY_SIZES, parameterTable, type PolicySize } from '../../../src/core/policy/param-table';
 import { parameterCount } from '../../../src/core/policy/model';
 import { arenaLayout } from '../../../src/core/engine/webgpu/layout';
-import { weightProblems } from '../../../src/core/engine/webgpu/engine';
+import { weightProblems } from '../../../src/core/engine/arena-state';
 import {
   STEP_BYTES,
   STEP_FIELDS,

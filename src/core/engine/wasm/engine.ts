@@ -24,7 +24,16 @@ import {
   type GrpoStats,
 } from '../../train/grpo';
 import type { PolicyEngine, PolicyRole } from '../types';
-import { weightProblems, type FusedEngineOptions } from '../webgpu/engine';
+import {
+  AdamSettings,
+  averageStats,
+  checkLr,
+  packArena,
+  unpackArena,
+  weightProblems,
+  type FusedEngineOptions,
+  type PassSums,
+} from '../arena-state';
 import { arenaLayout, type ArenaLayout } from '../webgpu/layout';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
 
@@ -172,11 +181,7 @@ export class WasmFusedEngine implements PolicyEngine {
   private readonly softmax: number;
   private readonly updates = new Map<string, UpdateRegions>();
   private readonly samples = new Map<string, SampleRegions>();
-  private lr: number;
-  private beta1: number;
-  private beta2: number;
-  private epsilon: number;
-  private adamStep = 0;
+  private readonly adam: AdamSettings;
   private calls = 0;
 
   private constructor(
@@ -199,10 +204,7 @@ export class WasmFusedEngine implements PolicyEngine {
     this.softmax = this.heap.floats(V);
     const mask = this.heap.f32(this.maskAdd, V);
     for (const id of NEVER_GENERATED) if (id < V) mask[id] = MASKED_LOGIT;
-    this.lr = checkLr(opts.lr);
-    this.beta1 = opts.beta1 ?? 0.9;
-    this.beta2 = opts.beta2 ?? 0.999;
-    this.epsilon = opts.epsilon ?? 1e-7;
+    this.adam = new AdamSettings(opts);
   }
 
   static async create(config: PolicyConfig, opts: FusedEngineOptions): Promise<WasmFusedEngine> {
@@ -424,9 +426,7 @@ export class WasmFusedEngine implements PolicyEngine {
     const norm = k.grad_norm(total, this.grads);
     const maxNorm = opts.maxGradNorm > 0 && Number.isFinite(opts.maxGradNorm) ? opts.maxGradNorm : 0;
     const clip = maxNorm > 0 ? maxNorm / Math.max(norm, maxNorm) : 1;
-    this.adamStep += 1;
-    const stepSize = this.lr / (1 - this.beta1 ** this.adamStep);
-    const invSqrtBc2 = 1 / Math.sqrt(1 - this.beta2 ** this.adamStep);
+    const { stepSize, invSqrtBc2 } = this.adam.next();
     k.adam(
       total,
       this.params,
@@ -434,11 +434,11 @@ export class WasmFusedEngine implements PolicyEngine {
       this.m1,
       this.m2,
       clip,
-      this.beta1,
-      this.beta2,
+      this.adam.beta1,
+      this.adam.beta2,
       stepSize,
       invSqrtBc2,
-      this.epsilon,
+      this.adam.epsilon,
     );
     this.calls += 2;
     return norm;
@@ -548,36 +548,17 @@ export class WasmFusedEngine implements PolicyEngine {
     const { N, T } = batch.rollouts;
     const r = this.regions(N, T);
     const valid = this.upload(r, batch);
-    const sum = { loss: 0, clipLoss: 0, kl: 0, entropy: 0, clipFraction: 0, gradNorm: 0 };
+    const passes: PassSums[] = [];
     for (let pass = 0; pass < opts.mu; pass++) {
       if (pass === 0) this.forward(this.reference, r, N, T, 0, opts, 1 / valid, true);
       this.forward(this.params, r, N, T, 1, opts, 1 / valid, pass === 0);
       this.backward(r, N, T);
       this.k.row_stats_sum(r.live, r.rowStats, r.sums);
-      const [s0, s1, s2, s3] = this.heap.f32(r.sums, 4);
-      const norm = this.optimize(opts);
-      const clipLoss = -s0;
-      const kl = s2 / valid;
-      const entropy = s3 / valid;
-      let loss = clipLoss;
-      if (opts.betaKL !== 0) loss += opts.betaKL * kl;
-      if (opts.entCoef !== 0) loss -= opts.entCoef * entropy;
-      sum.loss += loss;
-      sum.clipLoss += clipLoss;
-      sum.kl += kl;
-      sum.entropy += entropy;
-      sum.clipFraction += s1 / valid;
-      sum.gradNorm += Math.fround(norm);
+      const [clipSum, clipped, klSum, entropySum] = this.heap.f32(r.sums, 4);
+      const gradNorm = Math.fround(this.optimize(opts));
+      passes.push({ clipSum, clipped, klSum, entropySum, gradNorm });
     }
-    const m = 1 / opts.mu;
-    return {
-      loss: sum.loss * m,
-      clipLoss: sum.clipLoss * m,
-      kl: sum.kl * m,
-      entropy: sum.entropy * m,
-      clipFraction: sum.clipFraction * m,
-      gradNorm: sum.gradNorm * m,
-    };
+    return averageStats(passes, valid, opts);
   }
 
   /**
@@ -605,19 +586,12 @@ export class WasmFusedEngine implements PolicyEngine {
     return { grads, logp };
   }
 
-  private read(at: number, prefix = ''): WeightArray[] {
-    const flat = this.heap.f32(at, this.table.total);
-    return this.table.entries.map((e) => ({
-      name: prefix + e.name,
-      shape: e.shape.slice(),
-      values: flat.slice(e.offset, e.offset + e.size),
-    }));
+  private read(at: number): WeightArray[] {
+    return unpackArena(this.table, this.heap.f32(at, this.table.total));
   }
 
-  private write(at: number, weights: readonly WeightArray[], prefix = ''): void {
-    const flat = this.heap.f32(at, this.table.total);
-    const given = new Map(weights.map((w) => [w.name, w]));
-    for (const e of this.table.entries) flat.set(given.get(prefix + e.name)!.values, e.offset);
+  private write(at: number, weights: readonly WeightArray[]): void {
+    packArena(this.table, weights, '', this.heap.f32(at, this.table.total));
   }
 
   async getWeights(role: PolicyRole): Promise<WeightArray[]> {
@@ -631,45 +605,21 @@ export class WasmFusedEngine implements PolicyEngine {
   }
 
   async getOptimizerState(): Promise<AdamState> {
-    const base = {
-      lr: this.lr,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
-      step: this.adamStep,
-    };
-    // As the TF.js engine: no moments before the first step.
-    if (this.adamStep === 0) return { ...base, moments: [] };
-    const ms = this.read(this.m1, 'm:');
-    const vs = this.read(this.m2, 'v:');
-    return { ...base, moments: ms.flatMap((x, i) => [x, vs[i]]) };
+    const total = this.table.total;
+    return this.adam.state(this.table, {
+      m: this.heap.f32(this.m1, total),
+      v: this.heap.f32(this.m2, total),
+    });
   }
 
   setOptimizerState(state: AdamState): void {
-    checkLr(state.lr);
-    if (state.moments.length > 0) {
-      for (const kind of ['m', 'v']) {
-        const named = state.moments
-          .filter((w) => w.name.startsWith(`${kind}:`))
-          .map((w) => ({ ...w, name: w.name.slice(2) }));
-        const problems = weightProblems(this.table, named);
-        if (problems.length > 0) throw new Error(`setAdamState: ${kind} moments: ${problems.join('; ')}`);
-      }
-      this.write(this.m1, state.moments, 'm:');
-      this.write(this.m2, state.moments, 'v:');
-    } else {
-      this.heap.f32(this.m1, this.table.total).fill(0);
-      this.heap.f32(this.m2, this.table.total).fill(0);
-    }
-    this.lr = state.lr;
-    this.beta1 = state.beta1;
-    this.beta2 = state.beta2;
-    this.epsilon = state.epsilon;
-    this.adamStep = state.step;
+    const { m, v } = this.adam.restore(this.table, state);
+    this.heap.f32(this.m1, this.table.total).set(m);
+    this.heap.f32(this.m2, this.table.total).set(v);
   }
 
   setLearningRate(lr: number): void {
-    this.lr = checkLr(lr);
+    this.adam.lr = checkLr(lr);
   }
 
   dispose(): void {
@@ -677,10 +627,4 @@ export class WasmFusedEngine implements PolicyEngine {
     this.updates.clear();
     this.samples.clear();
   }
-}
-
-function checkLr(lr: number): number {
-  if (!Number.isFinite(lr) || lr < 0)
-    throw new Error(`Adam: learning rate must be finite and >= 0, got ${lr}`);
-  return lr;
 }

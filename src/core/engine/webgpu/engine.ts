@@ -23,49 +23,23 @@ import {
 } from '../../train/grpo';
 import { countRead } from '../../policy/transfer';
 import type { PolicyEngine, PolicyRole } from '../types';
+import {
+  AdamSettings,
+  averageStats,
+  checkLr,
+  packArena,
+  unpackArena,
+  weightProblems,
+  type FusedEngineOptions,
+} from '../arena-state';
 import { GpuContext } from './gpu';
 import { arenaLayout, type ArenaLayout } from './layout';
 import { buildSamplePlan, buildUpdatePlan, type Arenas, type SamplePlan, type UpdatePlan } from './plan';
 import { STATS_PER_PASS, STEP_BYTES, packStep, type StepScalars } from './kernels/step-uniform';
 
-export interface FusedEngineOptions {
-  lr: number;
-  beta1?: number;
-  beta2?: number;
-  /** Adam's epsilon (default 1e-7, TF.js's float32 epsilon, as the TF.js engine uses). */
-  epsilon?: number;
-}
+export type { FusedEngineOptions };
 
 const F32 = 4;
-
-/** The problems with `weights` as a full set for `table` (empty when they fit). */
-export function weightProblems(table: ParamTable, weights: readonly WeightArray[]): string[] {
-  const given = new Map(weights.map((w) => [w.name, w]));
-  const problems: string[] = [];
-  for (const e of table.entries) {
-    const w = given.get(e.name);
-    if (!w) problems.push(`${e.name}: missing`);
-    else if (w.shape.join(',') !== e.shape.join(','))
-      problems.push(`${e.name}: shape [${w.shape}] but the policy has [${e.shape}]`);
-    else if (w.values.length !== e.size) problems.push(`${e.name}: ${w.values.length} values for ${e.size}`);
-  }
-  return problems;
-}
-
-function pack(table: ParamTable, weights: readonly WeightArray[], prefix = ''): Float32Array {
-  const flat = new Float32Array(table.total);
-  const given = new Map(weights.map((w) => [w.name, w]));
-  for (const e of table.entries) flat.set(given.get(prefix + e.name)!.values, e.offset);
-  return flat;
-}
-
-function unpack(table: ParamTable, flat: Float32Array, prefix = ''): WeightArray[] {
-  return table.entries.map((e) => ({
-    name: prefix + e.name,
-    shape: e.shape.slice(),
-    values: flat.slice(e.offset, e.offset + e.size),
-  }));
-}
 
 export class FusedWebgpuEngine implements PolicyEngine {
   readonly name = 'webgpu-fused' as const;
@@ -76,11 +50,7 @@ export class FusedWebgpuEngine implements PolicyEngine {
   private readonly step: GPUBuffer;
   private readonly updatePlans = new Map<string, UpdatePlan>();
   private readonly samplePlans = new Map<string, SamplePlan>();
-  private lr: number;
-  private beta1: number;
-  private beta2: number;
-  private epsilon: number;
-  private adamStep = 0;
+  private readonly adam: AdamSettings;
   private disposed = false;
 
   constructor(
@@ -100,10 +70,7 @@ export class FusedWebgpuEngine implements PolicyEngine {
       reference: this.gpu.storage(bytes, 'reference params'),
     };
     this.step = this.gpu.uniform(new ArrayBuffer(STEP_BYTES), 'step scalars');
-    this.lr = checkLr(opts.lr);
-    this.beta1 = opts.beta1 ?? 0.9;
-    this.beta2 = opts.beta2 ?? 0.999;
-    this.epsilon = opts.epsilon ?? 1e-7;
+    this.adam = new AdamSettings(opts);
   }
 
   /** GPU buffers alive (arenas, plans, staging): flat once every shape has been seen. */
@@ -196,7 +163,7 @@ export class FusedWebgpuEngine implements PolicyEngine {
   }
 
   private scalars(opts: GrpoOptions, invValid: number, pass: number): StepScalars {
-    this.adamStep += 1;
+    const { stepSize, invSqrtBc2 } = this.adam.next();
     const maxNorm = opts.maxGradNorm > 0 && Number.isFinite(opts.maxGradNorm) ? opts.maxGradNorm : 0;
     return {
       temperature: opts.temperature ?? 1,
@@ -206,11 +173,11 @@ export class FusedWebgpuEngine implements PolicyEngine {
       invValid,
       firstPass: pass === 0 ? 1 : 0,
       passIndex: pass,
-      stepSize: this.lr / (1 - this.beta1 ** this.adamStep),
-      invSqrtBc2: 1 / Math.sqrt(1 - this.beta2 ** this.adamStep),
-      beta1: this.beta1,
-      beta2: this.beta2,
-      adamEps: this.epsilon,
+      stepSize,
+      invSqrtBc2,
+      beta1: this.adam.beta1,
+      beta2: this.adam.beta2,
+      adamEps: this.adam.epsilon,
       maxNorm,
     };
   }
@@ -228,31 +195,11 @@ export class FusedWebgpuEngine implements PolicyEngine {
     }
     countRead();
     const s = new Float32Array(await this.gpu.read(plan.stats, opts.mu * STATS_PER_PASS * F32));
-    const sum = { loss: 0, clipLoss: 0, kl: 0, entropy: 0, clipFraction: 0, gradNorm: 0 };
-    for (let p = 0; p < opts.mu; p++) {
+    const passes = Array.from({ length: opts.mu }, (_, p) => {
       const o = p * STATS_PER_PASS;
-      const clipLoss = -s[o];
-      const kl = s[o + 2] / valid;
-      const entropy = s[o + 3] / valid;
-      let loss = clipLoss;
-      if (opts.betaKL !== 0) loss += opts.betaKL * kl;
-      if (opts.entCoef !== 0) loss -= opts.entCoef * entropy;
-      sum.loss += loss;
-      sum.clipLoss += clipLoss;
-      sum.kl += kl;
-      sum.entropy += entropy;
-      sum.clipFraction += s[o + 1] / valid;
-      sum.gradNorm += s[o + 4];
-    }
-    const m = 1 / opts.mu;
-    return {
-      loss: sum.loss * m,
-      clipLoss: sum.clipLoss * m,
-      kl: sum.kl * m,
-      entropy: sum.entropy * m,
-      clipFraction: sum.clipFraction * m,
-      gradNorm: sum.gradNorm * m,
-    };
+      return { clipSum: s[o], clipped: s[o + 1], klSum: s[o + 2], entropySum: s[o + 3], gradNorm: s[o + 4] };
+    });
+    return averageStats(passes, valid, opts);
   }
 
   /**
@@ -267,15 +214,15 @@ export class FusedWebgpuEngine implements PolicyEngine {
     const { N, T } = batch.rollouts;
     const plan = this.updatePlan(N, T, 1);
     const valid = this.upload(plan, batch);
-    const saved = this.adamStep;
+    const saved = this.adam.step;
     this.gpu.write(this.step, packStep(this.scalars(opts, 1 / valid, 0)));
-    this.adamStep = saved;
+    this.adam.step = saved;
     this.gpu.run(plan.referenceForward, 'reference forward');
     this.gpu.run(plan.gradient, 'gradient');
     const grads = new Float32Array(await this.gpu.read(this.arenas.grads, this.table.total * F32));
     this.gpu.run(plan.policyLogProbs, 'log-probabilities');
     const logp = new Float32Array(await this.gpu.read(plan.logps, N * (T - 1) * F32));
-    return { grads: unpack(this.table, grads), logp };
+    return { grads: unpackArena(this.table, grads), logp };
   }
 
   private arena(role: PolicyRole): GPUBuffer {
@@ -284,7 +231,7 @@ export class FusedWebgpuEngine implements PolicyEngine {
 
   async getWeights(role: PolicyRole): Promise<WeightArray[]> {
     countRead();
-    return unpack(
+    return unpackArena(
       this.table,
       new Float32Array(await this.gpu.read(this.arena(role), this.table.total * F32)),
     );
@@ -293,54 +240,25 @@ export class FusedWebgpuEngine implements PolicyEngine {
   setWeights(role: PolicyRole, weights: readonly WeightArray[]): void {
     const problems = weightProblems(this.table, weights);
     if (problems.length > 0) throw new Error(`setWeights: ${problems.join('; ')}`);
-    this.gpu.write(this.arena(role), pack(this.table, weights));
+    this.gpu.write(this.arena(role), packArena(this.table, weights));
   }
 
   async getOptimizerState(): Promise<AdamState> {
-    const base = {
-      lr: this.lr,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
-      step: this.adamStep,
-    };
-    // As the TF.js engine: no moments before the first step.
-    if (this.adamStep === 0) return { ...base, moments: [] };
+    if (this.adam.step === 0) return this.adam.state(this.table);
     countRead();
     const m = new Float32Array(await this.gpu.read(this.arenas.m1, this.table.total * F32));
     const v = new Float32Array(await this.gpu.read(this.arenas.m2, this.table.total * F32));
-    // Interleaved m:<name>, v:<name> per parameter, the TF.js engine's order.
-    const ms = unpack(this.table, m, 'm:');
-    const vs = unpack(this.table, v, 'v:');
-    return { ...base, moments: ms.flatMap((x, i) => [x, vs[i]]) };
+    return this.adam.state(this.table, { m, v });
   }
 
   setOptimizerState(state: AdamState): void {
-    checkLr(state.lr);
-    if (state.moments.length > 0) {
-      for (const kind of ['m', 'v']) {
-        const named = state.moments
-          .filter((w) => w.name.startsWith(`${kind}:`))
-          .map((w) => ({ ...w, name: w.name.slice(2) }));
-        const problems = weightProblems(this.table, named);
-        if (problems.length > 0) throw new Error(`setAdamState: ${kind} moments: ${problems.join('; ')}`);
-      }
-      this.gpu.write(this.arenas.m1, pack(this.table, state.moments, 'm:'));
-      this.gpu.write(this.arenas.m2, pack(this.table, state.moments, 'v:'));
-    } else {
-      const zeros = new Float32Array(this.table.total);
-      this.gpu.write(this.arenas.m1, zeros);
-      this.gpu.write(this.arenas.m2, zeros);
-    }
-    this.lr = state.lr;
-    this.beta1 = state.beta1;
-    this.beta2 = state.beta2;
-    this.epsilon = state.epsilon;
-    this.adamStep = state.step;
+    const { m, v } = this.adam.restore(this.table, state);
+    this.gpu.write(this.arenas.m1, m);
+    this.gpu.write(this.arenas.m2, v);
   }
 
   setLearningRate(lr: number): void {
-    this.lr = checkLr(lr);
+    this.adam.lr = checkLr(lr);
   }
 
   dispose(): void {
@@ -354,10 +272,4 @@ export class FusedWebgpuEngine implements PolicyEngine {
     this.gpu.destroy(this.step);
     this.gpu.dispose();
   }
-}
-
-function checkLr(lr: number): number {
-  if (!Number.isFinite(lr) || lr < 0)
-    throw new Error(`Adam: learning rate must be finite and >= 0, got ${lr}`);
-  return lr;
 }
