@@ -21,68 +21,11 @@ import {
   type WeightArray,
 } from '../../../src/core/policy';
 import { WasmFusedEngine, instantiateKernels } from '../../../src/core/engine/wasm/engine';
-import {
-  createGrpoOptimizer,
-  generatedMask,
-  grpoLoss,
-  grpoUpdate,
-  type GrpoOptions,
-} from '../../../src/core/train/grpo';
+import { createGrpoOptimizer, generatedMask, grpoLoss, grpoUpdate } from '../../../src/core/train/grpo';
 import { tokenLogProbsAndEntropy } from '../../../src/core/policy/logprobs';
 import { Rng } from '../../../src/core/random';
 import type { PolicySize } from '../../../src/core/policy/param-table';
-import type { Rollouts } from '../../../src/core/policy/sample';
-import { EOS, PAD } from '../../../src/core/policy/tokens';
-
-const V = 23;
-const P = 3;
-const MAX_NEW = 9;
-const T = P + MAX_NEW;
-const B = 6;
-const G = 4;
-const N = B * G;
-const OPTS: GrpoOptions = {
-  mu: 2,
-  epsClip: 0.2,
-  betaKL: 0.05,
-  entCoef: 0.01,
-  maxGradNorm: 1,
-  temperature: 0.9,
-};
-
-/** max |a - b| / max |b|. */
-function scaledError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return scale === 0 ? worst : worst / scale;
-}
-
-function jitter(weights: WeightArray[], rng: Rng, scale: number): WeightArray[] {
-  return weights.map((w) => ({ ...w, values: w.values.map((v) => v + scale * rng.normal()) }));
-}
-
-/** Prompt [bos, word, sep], then words of random length ending in eos (or cut at MAX_NEW), pad. */
-function rollouts(rng: Rng): Rollouts {
-  const tokens = new Int32Array(N * T);
-  const lengths = new Int32Array(N);
-  for (let n = 0; n < N; n++) {
-    const row = n * T;
-    tokens.set([1, 4 + rng.int(V - 4), 2], row);
-    const len = 1 + rng.int(MAX_NEW);
-    lengths[n] = len;
-    for (let s = 0; s < MAX_NEW; s++) {
-      let t = PAD;
-      if (s < len - 1) t = 3 + rng.int(V - 3);
-      else if (s === len - 1) t = len < MAX_NEW ? EOS : 5;
-      tokens[row + P + s] = t;
-    }
-  }
-  return { tokens, lengths, N, T, P };
-}
+import { B, G, MAX_NEW, N, OPTS, P, T, V, jitter, randomRollouts, scaledError } from './equivalence';
 
 async function compare(size: PolicySize): Promise<Record<string, number>> {
   const rng = new Rng(7, `fused:${size}`);
@@ -94,7 +37,10 @@ async function compare(size: PolicySize): Promise<Record<string, number>> {
   const engine = await WasmFusedEngine.create(config, { lr: 3e-3 });
   engine.setWeights('policy', await getWeights(policy));
   engine.setWeights('reference', await getWeights(reference));
-  const batch = { rollouts: rollouts(rng), advantages: Float32Array.from({ length: N }, () => rng.normal()) };
+  const batch = {
+    rollouts: randomRollouts(rng),
+    advantages: Float32Array.from({ length: N }, () => rng.normal()),
+  };
   const mask = generatedMask(batch.rollouts);
   const out: Record<string, number> = {};
 

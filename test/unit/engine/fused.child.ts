@@ -13,32 +13,15 @@ import {
   samplePolicy,
   setWeights,
   tokenLogProbs,
-  type WeightArray,
 } from '../../../src/core/policy';
 import { FusedWebgpuEngine } from '../../../src/core/engine/webgpu/engine';
-import {
-  createGrpoOptimizer,
-  generatedMask,
-  grpoLoss,
-  grpoUpdate,
-  type GrpoOptions,
-} from '../../../src/core/train/grpo';
+import { createGrpoOptimizer, generatedMask, grpoLoss, grpoUpdate } from '../../../src/core/train/grpo';
 import { tokenLogProbsAndEntropy } from '../../../src/core/policy/logprobs';
 import { Rng } from '../../../src/core/random';
 import type { PolicySize } from '../../../src/core/policy/param-table';
-import type { Rollouts } from '../../../src/core/policy/sample';
-import { EOS, PAD } from '../../../src/core/policy/tokens';
+import { B, G, MAX_NEW, N, OPTS, P, T, V, jitter, randomRollouts, scaledError } from './equivalence';
 
 const sizes = (process.argv[2] ?? 'small,medium,large').split(',') as PolicySize[];
-const V = 23;
-const P = 3;
-const MAX_NEW = 9;
-const T = P + MAX_NEW;
-// N (T - 1) = 264 rows: enough for the weight gradients to take the split-K path.
-const B = 6;
-const G = 4;
-const N = B * G;
-
 await useBackend('webgpu');
 const device = (tf.backend() as unknown as { device: GPUDevice }).device;
 const errors: string[] = [];
@@ -47,55 +30,15 @@ device.addEventListener('uncapturederror', (e) =>
 );
 await useBackend('cpu');
 
-/** max |a - b| / max |b|: the error relative to the tensor's scale. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return den === 0 ? num : num / den;
-}
-
-/** Weights with every tensor perturbed, so that gains and biases are not 1 and 0. */
-function perturbed(weights: WeightArray[], rng: Rng, scale: number): WeightArray[] {
-  return weights.map((w) => ({ ...w, values: w.values.map((v) => v + scale * rng.normal()) }));
-}
-
-function randomRollouts(rng: Rng): Rollouts {
-  const tokens = new Int32Array(N * T);
-  const lengths = new Int32Array(N);
-  for (let n = 0; n < N; n++) {
-    tokens[n * T] = 1;
-    tokens[n * T + 1] = 4 + rng.int(V - 4);
-    tokens[n * T + 2] = 2;
-    const len = 1 + rng.int(MAX_NEW);
-    lengths[n] = len;
-    for (let s = 0; s < MAX_NEW; s++) {
-      tokens[n * T + P + s] =
-        s < len - 1 ? 3 + rng.int(V - 3) : s === len - 1 ? (len < MAX_NEW ? EOS : 5) : PAD;
-    }
-  }
-  return { tokens, lengths, N, T, P };
-}
-
-const opts: GrpoOptions = {
-  mu: 2,
-  epsClip: 0.2,
-  betaKL: Number(process.env.BKL ?? 0.05),
-  entCoef: Number(process.env.ENT ?? 0.01),
-  maxGradNorm: 1,
-  temperature: 0.9,
-};
+const opts = OPTS;
 const report: Record<string, Record<string, number>> = {};
 for (const size of sizes) {
   const rng = new Rng(7, `fused:${size}`);
   const config = { size, vocabSize: V, maxLen: T };
   const policy = createPolicy(config, rng);
   const reference = createPolicy(config, rng);
-  setWeights(policy, perturbed(await getWeights(policy), rng, 0.1));
-  setWeights(reference, perturbed(await getWeights(policy), rng, 0.05));
+  setWeights(policy, jitter(await getWeights(policy), rng, 0.1));
+  setWeights(reference, jitter(await getWeights(policy), rng, 0.05));
   const engine = new FusedWebgpuEngine(device, config, { lr: 3e-3 });
   engine.setWeights('policy', await getWeights(policy));
   engine.setWeights('reference', await getWeights(reference));
@@ -121,7 +64,7 @@ for (const size of sizes) {
   const maskData = generatedMask(rollouts);
   // Prompt targets sit near -1e4 / temperature: compare the generated positions.
   const gen = (x: ArrayLike<number>) => Array.from(x).filter((_, i) => maskData[i] > 0);
-  const out: Record<string, number> = { logp: relError(gen(fused.logp), gen(logpA)) };
+  const out: Record<string, number> = { logp: scaledError(gen(fused.logp), gen(logpA)) };
   // Each tensor's error relative to the largest gradient of any tensor: a tensor whose true
   // gradient is zero (the key bias: softmax ignores a constant shift) holds only rounding noise.
   const tfGrads = await Promise.all(vars.map((v) => grads[v.name].data()));
@@ -158,7 +101,7 @@ for (const size of sizes) {
   out.tfGradNormStat = tfStats.gradNorm;
   const after = await engine.getWeights('policy');
   const tfAfter = await getWeights(policy);
-  out.paramsAfter = relError(
+  out.paramsAfter = scaledError(
     after.flatMap((w) => Array.from(w.values)),
     tfAfter.flatMap((w) => Array.from(w.values)),
   );
