@@ -29,16 +29,18 @@ export function setFusedWasmDefault(on: boolean): void {
 
 export async function createEngine(policy: Policy, lr: number, choice: EngineChoice): Promise<PolicyEngine> {
   if (choice === 'wasm-fused' || (choice === 'auto' && fusedOnWasm && tf.getBackend() === 'wasm')) {
-    const engine = await WasmFusedEngine.create(policy.config, { lr, epsilon: tf.backend().epsilon() });
-    const weights = await getWeights(policy);
-    engine.setWeights('policy', weights);
-    engine.setWeights('reference', weights);
-    disposePolicy(policy);
-    return engine;
+    return adopt(
+      await WasmFusedEngine.create(policy.config, { lr, epsilon: tf.backend().epsilon() }),
+      policy,
+    );
   }
   const device = choice === 'auto' ? tfjsWebgpuDevice() : null;
   if (!device) return tfjsEngine(policy, clonePolicy(policy), lr);
-  const engine = new FusedWebgpuEngine(device, policy.config, { lr, epsilon: tf.backend().epsilon() });
+  return adopt(new FusedWebgpuEngine(device, policy.config, { lr, epsilon: tf.backend().epsilon() }), policy);
+}
+
+/** A fused engine takes the policy's weights as its own and the reference's; the TF.js variables go. */
+async function adopt(engine: PolicyEngine, policy: Policy): Promise<PolicyEngine> {
   const weights = await getWeights(policy);
   engine.setWeights('policy', weights);
   engine.setWeights('reference', weights);

@@ -80,9 +80,7 @@ export async function samplePolicy(
   const N = B * G;
   const T = P + maxNew;
   const V = policy.config.vocabSize;
-  const expanded = new Int32Array(N * P);
-  for (let n = 0; n < N; n++)
-    expanded.set(prompts.subarray(Math.floor(n / G) * P, Math.floor(n / G) * P + P), n * P);
+  const expanded = expandPrompts(prompts, G, P, P, new Int32Array(N * P));
   const noise = samplingNoise(rng, maxNew, N, V, temperature);
   const sequences = tf.tidy(() => {
     const promptTokens = tf.tensor2d(expanded, [N, P], 'int32');
@@ -103,6 +101,25 @@ export async function samplePolicy(
   const tokens = (await readBack(sequences)) as Int32Array;
   sequences.dispose();
   return { tokens, lengths: rolloutLengths(tokens, N, P, maxNew), N, T, P };
+}
+
+/**
+ * Each prompt [B * P] copied to the start of its G rollouts' rows (row n = b * G + g) of
+ * `rowLength` tokens in `rows`, the rest of a row left as it is; returns `rows`.
+ */
+export function expandPrompts(
+  prompts: Int32Array,
+  G: number,
+  P: number,
+  rowLength: number,
+  rows: Int32Array,
+): Int32Array {
+  const N = (prompts.length / P) * G;
+  for (let n = 0; n < N; n++) {
+    const b = Math.floor(n / G);
+    rows.set(prompts.subarray(b * P, b * P + P), n * rowLength);
+  }
+  return rows;
 }
 
 /**

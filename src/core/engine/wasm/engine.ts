@@ -13,7 +13,7 @@
 import { parameterTable, type ParamTable, type PolicyConfig } from '../../policy/param-table';
 import type { AdamState } from '../../policy/adam';
 import type { WeightArray } from '../../policy/model';
-import { rolloutLengths, validateSampling, type Rollouts } from '../../policy/sample';
+import { expandPrompts, rolloutLengths, validateSampling, type Rollouts } from '../../policy/sample';
 import { EOS, MASKED_LOGIT, NEVER_GENERATED, PAD } from '../../policy/tokens';
 import type { Rng } from '../../random/rng';
 import {
@@ -478,11 +478,7 @@ export class WasmFusedEngine implements PolicyEngine {
       this.samples.set(key, s);
     }
     const rows = heap.i32(s.tokens, N * T);
-    rows.fill(PAD);
-    for (let n = 0; n < N; n++) {
-      const b = Math.floor(n / G);
-      rows.set(prompts.subarray(b * P, b * P + P), n * T);
-    }
+    expandPrompts(prompts, G, P, T, rows.fill(PAD));
     heap.i32(s.done, N).fill(0);
     let A = N;
     const running = heap.i32(s.act, N);

@@ -12,7 +12,7 @@
 import { parameterTable, type ParamTable, type PolicyConfig } from '../../policy/param-table';
 import type { AdamState } from '../../policy/adam';
 import type { WeightArray } from '../../policy/model';
-import { rolloutLengths, validateSampling, type Rollouts } from '../../policy/sample';
+import { expandPrompts, rolloutLengths, validateSampling, type Rollouts } from '../../policy/sample';
 import type { Rng } from '../../random/rng';
 import {
   generatedMask,
@@ -117,12 +117,7 @@ export class FusedWebgpuEngine implements PolicyEngine {
     const T = P + maxNew;
     const V = this.config.vocabSize;
     const plan = this.samplePlan(N, T, P);
-    const rows = new Int32Array(N * T);
-    for (let n = 0; n < N; n++) {
-      const b = Math.floor(n / G);
-      rows.set(prompts.subarray(b * P, b * P + P), n * T);
-    }
-    this.gpu.write(plan.tokens, rows);
+    this.gpu.write(plan.tokens, expandPrompts(prompts, G, P, T, new Int32Array(N * T)));
     // The same draws, in the same order and layout [maxNew, N, V], as the TF.js sampler's noise;
     // the GPU takes the logarithms. Greedy draws nothing, so the stream does not move.
     const greedy = !(temperature > 0);
@@ -191,7 +186,7 @@ export class FusedWebgpuEngine implements PolicyEngine {
       // The reference's head reads the temperature from the step's scalars too: written first.
       this.gpu.write(this.step, packStep(this.scalars(opts, 1 / valid, pass)));
       if (pass === 0) this.gpu.run(plan.referenceForward, 'reference forward');
-      this.gpu.run([...plan.gradient, ...plan.optimizer], `update pass ${pass}`);
+      this.gpu.run(plan.pass, `update pass ${pass}`);
     }
     countRead();
     const s = new Float32Array(await this.gpu.read(plan.stats, opts.mu * STATS_PER_PASS * F32));

@@ -80,6 +80,8 @@ export interface UpdatePlan {
   readonly gradient: readonly Dispatch[];
   /** Gradient norm, clip and Adam over the arena. */
   readonly optimizer: readonly Dispatch[];
+  /** A whole update pass: gradient then optimizer, one list so that a step allocates nothing. */
+  readonly pass: readonly Dispatch[];
   readonly buffers: readonly GPUBuffer[];
 }
 
@@ -524,6 +526,7 @@ export function buildUpdatePlan(
       [ceil(a.total, 256)],
     ),
   ];
+  const gradient = [...forward(P, 1, 'policy'), ...backward];
   return {
     N,
     T,
@@ -534,8 +537,9 @@ export function buildUpdatePlan(
     maxPasses,
     referenceForward: forward(arenas.reference, 0, 'reference'),
     policyLogProbs: forward(P, 0, 'policy'),
-    gradient: [...forward(P, 1, 'policy'), ...backward],
+    gradient,
     optimizer,
+    pass: [...gradient, ...optimizer],
     buffers: owned,
   };
 }
