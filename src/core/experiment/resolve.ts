@@ -65,7 +65,28 @@ function meaningProblems(core: ExperimentCore, rubricPrefix: string, prefix: str
   return [
     ...withPrefix(rubricPrefix, checkRubric(rubric, spec.lexicon)),
     ...vocabularyProblems(rubric, spec, rubricPrefix),
+    ...trainingWeightProblems(core, rubric, prefix),
   ];
+}
+
+/** `method.trainingWeights` names criteria of the rubric and leaves the enabled ones some weight. */
+function trainingWeightProblems(core: ExperimentCore, rubric: Rubric, prefix: string): Problem[] {
+  const overrides = core.method.trainingWeights;
+  if (!overrides) return [];
+  const path = `${prefix}method.trainingWeights`;
+  const ids = rubric.criteria.map((c) => c.id);
+  const problems: Problem[] = Object.keys(overrides)
+    .filter((id) => !ids.includes(id))
+    .map((id) => ({
+      path: `${path}.${id}`,
+      message: `no criterion "${id}" in the rubric; criteria: ${ids.join(', ')}`,
+    }));
+  const total = rubric.criteria
+    .filter((c) => c.enabled)
+    .reduce((a, c) => a + (Object.hasOwn(overrides, c.id) ? overrides[c.id] : c.weight), 0);
+  if (problems.length === 0 && !(total > 0))
+    problems.push({ path, message: 'the enabled criteria need a positive total training weight' });
+  return problems;
 }
 
 /** Validate an experiment from any source; every problem is reported with its path. */

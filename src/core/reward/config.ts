@@ -23,6 +23,13 @@ export const methodConfigSchema = z.strictObject({
   scale: z.enum(['group-std', 'snr', 'none']).default('group-std'),
   /** Final standardisation of the aggregate advantage (focal). */
   norm: z.enum(['batch', 'group']).default('batch'),
+  /**
+   * Training weights that replace the rubric's for the named criteria (criterion id -> weight, in
+   * the rubric's units), in the aggregator only: evaluation and every reported rubric score keep
+   * the rubric's weights, the user's statement of what matters. How a "hand-tuned" static arm
+   * trains with other weights than it is judged by. Absent: train with the rubric's weights.
+   */
+  trainingWeights: z.record(z.string(), z.number().min(0).max(100).finite()).optional(),
 });
 
 export type MethodConfig = z.infer<typeof methodConfigSchema>;

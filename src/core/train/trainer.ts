@@ -14,6 +14,7 @@ import { compileRubric, applyJudge, type CompiledRubric, type Rubric } from '../
 import type { DecodedRollout } from '../rubric/types';
 import { computeAdvantages, type FocalState } from '../reward';
 import { METHODS, defaultMethodConfig, type MethodConfig, type Method } from '../reward/config';
+import { trainingWeightsOf } from '../reward/training-weights';
 import { Rng, randomStreams, type RandomStreams } from '../random';
 import type { Problem } from '../validation';
 import { zooWeights } from '../zoo/source';
@@ -183,7 +184,8 @@ class Trainer implements RunTrainer {
       scores: judged,
       numCriteria: K,
       groups,
-      weights: [...compiled.weights],
+      // The method may train with other weights than the rubric's; scores below keep the rubric's.
+      weights: trainingWeightsOf(compiled.criteria, this.state.method.trainingWeights),
       judge: [...compiled.judges],
       config: this.state.method,
       state: this.state.focalState,

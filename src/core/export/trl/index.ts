@@ -63,6 +63,13 @@ function refusals(core: ExperimentCore, accept: ReadonlySet<Acceptable>): Proble
         'averages the KL over all generated tokens of the batch, so completions of different lengths weigh ' +
         'differently. Set betaKL to 0, or accept the difference with --accept kl-per-sequence.',
     });
+  if (core.method.trainingWeights)
+    problems.push({
+      path: 'method.trainingWeights',
+      message:
+        "the exported aggregator trains with the rubric's weights; training weights apart from the rubric's " +
+        'are not exported. Remove method.trainingWeights (or put those weights in the rubric) to export.',
+    });
   if (!accept.has('exact-judges'))
     rubricOf(core).criteria.forEach((c, i) => {
       if (c.enabled && (c.judge.fp > 0 || c.judge.fn > 0))
