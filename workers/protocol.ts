@@ -11,6 +11,7 @@ import type {
   TrainerFaults,
   WeightMatrix,
 } from '../src/core/train/types';
+import type { EngineName } from '../src/core/engine/types';
 import type { BackendInfo, RunSpec, RunStatus } from '../src/core/records/run';
 import type { EvalRecord, MetricRecord } from '../src/core/records/types';
 
@@ -112,6 +113,8 @@ export interface ProbeMeasure {
   msFirstStep: number;
   /** Mean of the steps after it. */
   msStep: number;
+  /** The engine that trained those steps (the one a run on this backend gets). */
+  engine: EngineName;
 }
 
 /** The service of the backend probe worker (workers/probe.worker.ts). */

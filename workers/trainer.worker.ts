@@ -11,6 +11,7 @@ import { setZooSource } from '../src/core/zoo/source';
 import { warmStartStore } from '../src/web/warm-start-store';
 import { fetchZooSource } from '../src/web/zoo-fetch';
 import { selectBackend, watchDeviceLoss } from './backend';
+import './fused-wasm';
 import { DEFAULT_LOOP_OPTIONS, type InitOptions, type RunSink, type TrainerService } from './protocol';
 import { RunLoop } from './run-loop';
 
@@ -53,7 +54,7 @@ async function boot(spec: RunSpec, options: InitOptions): Promise<RunLoop> {
     faults: options.faults,
   });
   if (options.checkpoint) await trainer.restore(options.checkpoint);
-  // On webgpu the fused engine trains; the header says which engine the run got.
+  // On webgpu and wasm a fused engine trains; the header says which engine the run got.
   send({ backend: { ...backend, engine: trainer.engine }, metrics: [], evals: [] });
 
   const { checkpoint: _checkpoint, autoStart, faults: _faults, ...loopOptions } = options;

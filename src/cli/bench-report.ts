@@ -28,6 +28,7 @@ export function formatBrowserReport(report: BrowserBenchReport, warmup: number):
       [
         'asked',
         'backend',
+        'engine',
         'size',
         'rollouts',
         'ms/step',
@@ -40,6 +41,7 @@ export function formatBrowserReport(report: BrowserBenchReport, warmup: number):
       report.steps.map(({ requested, backend, result: r }) => [
         requested,
         backend,
+        r.engine,
         r.size,
         String(r.rollouts),
         f(r.msStep),

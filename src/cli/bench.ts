@@ -7,7 +7,7 @@ import { parseChoice, parseCommand, parseList, UsageError } from './args';
 import { MODEL_SIZES, type ModelSize } from '../core/experiment/schema';
 import { useBackend, webgpuAdapter } from './backend-node';
 import { benchConfig, benchSteps, type StepBenchResult } from '../core/train/bench';
-import { BROWSER_BACKENDS, type BrowserBackend } from './bench-page/protocol';
+import { BROWSER_BACKENDS, DEFAULT_BROWSER_BACKENDS, type BrowserBackend } from './bench-page/protocol';
 // The report needs only tables; bench-browser (vite, playwright) is imported below only for
 // --where browser|all, so the Node benchmark runs where neither is installed (a packed copy on a
 // lent GPU machine, scripts/device-pack.sh).
@@ -32,7 +32,9 @@ Options:
                       webgpu kernels (the path before the fused engine, for comparison),
                       wasm-fused with the fused wasm SIMD kernels (TF.js on wasm for the rest)
   --browser-backends <list>
-                      in the browser, from ${BROWSER_BACKENDS.join(', ')} (default: all four)
+                      in the browser, from ${BROWSER_BACKENDS.join(', ')} (default:
+                      ${DEFAULT_BROWSER_BACKENDS.join(',')}); wasm trains with the fused wasm engine
+                      as the app does, wasm-tfjs with TF.js's own wasm kernels
   --sizes <list>      comma-separated, from ${MODEL_SIZES.join(', ')} (default: medium)
   --steps <N>         timed steps per case, after the warm-up (default 8 in Node, 3 in the browser)
   --warmup <N>        warm-up steps per case (default 2 in Node, 1 in the browser)
@@ -64,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       where: { type: 'string', default: 'node' },
       backends: { type: 'string', default: 'cpu,wasm' },
-      'browser-backends': { type: 'string', default: BROWSER_BACKENDS.join(',') },
+      'browser-backends': { type: 'string', default: DEFAULT_BROWSER_BACKENDS.join(',') },
       warmup: { type: 'string' },
       'tensor-steps': { type: 'string', default: '1000' },
       'tensor-backend': { type: 'string', default: 'wasm' },
@@ -100,10 +102,11 @@ export async function run(argv: string[]): Promise<number> {
       values['browser-backends'],
       BROWSER_BACKENDS,
     );
+    // The long-task check trains in the app itself, so one of the app's own backends.
     const tensorBackend = parseChoice<BrowserBackend>(
       values['tensor-backend'],
-      BROWSER_BACKENDS,
-      `--tensor-backend: use one of ${BROWSER_BACKENDS.join(', ')}`,
+      DEFAULT_BROWSER_BACKENDS,
+      `--tensor-backend: use one of ${DEFAULT_BROWSER_BACKENDS.join(', ')}`,
     );
     const tensorSteps = parseCount('--tensor-steps', values['tensor-steps']);
     const longTaskSeconds = parseCount('--longtask-seconds', values['longtask-seconds']);

@@ -1,12 +1,14 @@
 /**
  * `auto` chosen by measurement: each available backend trains a few RL steps of the run's own model
- * in a probe worker (workers/probe.worker.ts), one backend at a time, and the fastest per step wins.
+ * in a probe worker (workers/probe.worker.ts), one backend at a time, with the engine a run there
+ * would get (fused kernels on webgpu and wasm), and the fastest per step wins.
  * Hardware GPUs are tried first and software ones (SwiftShader, llvmpipe, WARP) last; a probe that
  * runs past its time is terminated and counts as slower than that. The result is cached in this
  * browser per app version and model size, and re-measured on request.
  */
 import * as Comlink from 'comlink';
 import type { ExperimentCore, ModelSize } from '../core/experiment/schema';
+import type { EngineName } from '../core/engine/types';
 import { timingConfig } from '../core/experiment/timing';
 import type { GpuInfo, ProbeMeasure, ProbeService } from '../../workers/protocol';
 import { version } from '../../package.json';
@@ -19,6 +21,8 @@ export interface BackendFigure {
   msStep: number | null;
   msInit: number | null;
   msFirstStep: number | null;
+  /** The engine the probe trained with (fused kernels on webgpu and wasm); null when not measured. */
+  engine: EngineName | null;
   software: boolean;
   note: string | null;
 }
@@ -135,6 +139,7 @@ export async function measureBackends(
         msStep: null,
         msInit: null,
         msFirstStep: null,
+        engine: null,
         software,
         note: 'not probed: time up',
       });
@@ -142,7 +147,15 @@ export async function measureBackends(
     }
     const result = await probe(factory, backend, probeConfig, Math.min(PER_BACKEND_MS, left));
     if (typeof result === 'string') {
-      figures.push({ backend, msStep: null, msInit: null, msFirstStep: null, software, note: result });
+      figures.push({
+        backend,
+        msStep: null,
+        msInit: null,
+        msFirstStep: null,
+        engine: null,
+        software,
+        note: result,
+      });
       continue;
     }
     const gpu = backend === 'webgpu' || backend === 'webgl' ? gpus[backend] : null;
@@ -151,6 +164,7 @@ export async function measureBackends(
       msStep: result.msStep,
       msInit: result.msInit,
       msFirstStep: result.msFirstStep,
+      engine: result.engine,
       software,
       note: software && gpu ? `software GPU: ${gpu.description}` : null,
     });
@@ -162,6 +176,7 @@ export async function measureBackends(
         msStep: null,
         msInit: null,
         msFirstStep: null,
+        engine: null,
         software: false,
         note: gpus[b].description,
       });

@@ -3,11 +3,15 @@ import type { BackendChoiceResult, BackendFigure } from '../../client/backend-ch
 
 const ms = (x: number): string => `${Math.round(x)} ms`;
 
+/** The backend, and "fused" where a fused engine trained its probe. */
+const label = (f: BackendFigure): string =>
+  f.engine === 'wasm-fused' || f.engine === 'webgpu-fused' ? `${f.backend} (fused)` : f.backend;
+
 function line(f: BackendFigure): string {
   const kind = f.software ? ' (software GPU)' : '';
   if (f.msStep === null) return `${f.backend}${kind}: ${f.note ?? 'not measured'}`;
   return (
-    `${f.backend}${kind}: ${ms(f.msStep)} per step (start ${ms(f.msInit ?? 0)}, first step ` +
+    `${label(f)}${kind}: ${ms(f.msStep)} per step (start ${ms(f.msInit ?? 0)}, first step ` +
     `${ms(f.msFirstStep ?? 0)})${f.note ? `; ${f.note}` : ''}`
   );
 }
@@ -19,7 +23,7 @@ export function describeChoice(choice: BackendChoiceResult): {
 } {
   const measured = choice.figures.filter((f) => f.msStep !== null).sort((a, b) => a.msStep! - b.msStep!);
   const summary =
-    measured.map((f) => `${f.backend} ${ms(f.msStep!)}/step`).join(', ') || 'no backend finished its probe';
+    measured.map((f) => `${label(f)} ${ms(f.msStep!)}/step`).join(', ') || 'no backend finished its probe';
   return {
     chosen: choice.order[0],
     summary,

@@ -7,7 +7,8 @@ import type { ModelSize } from '../../core/experiment/schema';
 import type { StepBenchResult } from '../../core/train/bench';
 import type { BackendName } from '../../../workers/backend';
 
-export type BenchBackend = BackendName;
+/** A backend, and `wasm-tfjs`: wasm with TF.js's own kernels (the app's wasm runs fused kernels). */
+export type BenchBackend = BackendName | 'wasm-tfjs';
 
 interface Selected {
   /** The backend asked for. */
@@ -36,9 +37,16 @@ export interface BenchApi {
   tensors(backend: BenchBackend, steps: number): Promise<BenchTensorsResult>;
 }
 
-/** The backends `npm run bench -- --where browser` measures, by default all four. */
-export const BROWSER_BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const satisfies readonly BenchBackend[];
+/** The backends `npm run bench -- --where browser` can measure; by default the app's four. */
+export const BROWSER_BACKENDS = [
+  'cpu',
+  'wasm',
+  'webgl',
+  'webgpu',
+  'wasm-tfjs',
+] as const satisfies readonly BenchBackend[];
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
+export const DEFAULT_BROWSER_BACKENDS: readonly BrowserBackend[] = ['cpu', 'wasm', 'webgl', 'webgpu'];
 
 /** The page's hook, driven through Playwright. */
 export interface BenchHook {

@@ -1,14 +1,17 @@
 /**
  * The browser benchmark, inside a module worker like the trainer: the app's backend selection
- * (an explicit choice, with its fallbacks recorded), then whole RL steps through the trainer.
+ * (an explicit choice, with its fallbacks recorded), then whole RL steps through the trainer, with
+ * the engine the app would train with (fused kernels on webgpu and wasm) unless `wasm-tfjs` asks
+ * for TF.js's own kernels on wasm.
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { experimentCoreSchema } from '../../core/experiment/schema';
 import { benchConfig, benchSteps } from '../../core/train/bench';
 import { createTrainer } from '../../core/train/trainer';
-import { selectBackend } from '../../../workers/backend';
-import type { BenchApi } from './protocol';
+import { selectBackend, type BackendName } from '../../../workers/backend';
+import '../../../workers/fused-wasm';
+import type { BenchApi, BenchBackend } from './protocol';
 
 /** The tiny run of the tensor-count check: small policy, 2 prompts x 2 rollouts, no warm start. */
 const tinyConfig = () =>
@@ -20,14 +23,18 @@ const tinyConfig = () =>
     method: { method: 'focal' },
   });
 
+/** The backend to select; `wasm-tfjs` is wasm, trained with TF.js ops instead of the fused engine. */
+const backendOf = (requested: BenchBackend): BackendName => (requested === 'wasm-tfjs' ? 'wasm' : requested);
+
 const api: BenchApi = {
   async steps(requested, size, steps, warmup) {
-    const { name, fallbacks } = await selectBackend(requested);
-    const result = await benchSteps(benchConfig(size), steps, warmup);
+    const { name, fallbacks } = await selectBackend(backendOf(requested));
+    const engine = requested === 'wasm-tfjs' ? 'tfjs' : 'auto';
+    const result = await benchSteps(benchConfig(size), steps, warmup, false, engine);
     return { requested, backend: name, fallbacks, result, warmup };
   },
   async tensors(requested, steps) {
-    const { name, fallbacks } = await selectBackend(requested);
+    const { name, fallbacks } = await selectBackend(backendOf(requested));
     const trainer = await createTrainer(tinyConfig(), 1);
     try {
       await trainer.step();

@@ -1,8 +1,10 @@
 /**
  * Which engine trains: the fused WebGPU engine whenever TF.js runs on webgpu (unless `tfjs` is
  * asked for), the fused wasm engine when `wasm-fused` is asked for (and for `auto` on wasm where
- * {@link setFusedWasmDefault} says so: Node), TF.js ops everywhere else. Takes ownership of `policy`: the TF.js engine keeps it and
- * a frozen copy as the reference; the fused engine copies its weights into its arenas and frees it.
+ * {@link setFusedWasmDefault} says so: Node's entry points and the page's workers), TF.js ops
+ * everywhere else (the cpu backend always). Takes ownership of `policy`: the TF.js engine keeps it
+ * and a frozen copy as the reference; the fused engine copies its weights into its arenas and
+ * frees it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { clonePolicy, disposePolicy, getWeights, type Policy } from '../policy/model';
@@ -20,8 +22,9 @@ export function tfjsWebgpuDevice(): GPUDevice | null {
 let fusedOnWasm = false;
 
 /**
- * Whether `auto` makes the fused wasm engine where TF.js runs on wasm. Node's entry points turn it
- * on (cli/backend-node.ts); pages keep TF.js ops on wasm until the engine has been checked there.
+ * Whether `auto` makes the fused wasm engine where TF.js runs on wasm. Node's entry points
+ * (cli/backend-node.ts) and the page's training workers (workers/fused-wasm.ts) turn it on; off,
+ * as in unit tests that do not ask, `auto` on wasm is TF.js ops.
  */
 export function setFusedWasmDefault(on: boolean): void {
   fusedOnWasm = on;
