@@ -50,7 +50,8 @@ Options:
                       Run pressed; seconds to the first RL step and to every run done, waiting at
                       most N s (default 300; 0 skips)
   --profile           in Node, also time every kernel and print launches and milliseconds per step
-                      by kernel kind (slows the step a little)
+                      by kernel kind (slows the step a little): TF.js's kernels and the fused wasm
+                      engine's exports, with its dense products' GFLOP/s
   --tf-flags <list>   in Node, TensorFlow.js flags set after each backend starts, as
                       NAME=VALUE pairs separated by commas (numbers and true/false are read as
                       such), e.g. WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64; each name must be a flag
@@ -222,6 +223,7 @@ function formatNode(results: readonly StepBenchResult[], warmup: number, adapter
         'tokens/s',
         'reads/step',
         'launches/step',
+        'GFLOP/s',
         'tensor growth',
       ],
       results.map((r) => [
@@ -236,6 +238,7 @@ function formatNode(results: readonly StepBenchResult[], warmup: number, adapter
         r.tokensPerSecond.toFixed(0),
         String(r.readsPerStep),
         String(r.launchesPerStep),
+        r.gflopsPerSecond.toFixed(1),
         String(r.tensorGrowth),
       ]),
     ),
@@ -264,23 +267,31 @@ function formatNode(results: readonly StepBenchResult[], warmup: number, adapter
   for (const r of results.filter((x) => x.profile)) lines.push('', formatProfile(r));
   lines.push(
     `medians after ${warmup} warm-up steps; task meadow, 8 prompts x 8 rollouts, focal, no warm start`,
+    `GFLOP/s: the step's dense products and attention counted from its shapes (${results
+      .map((r) => `${r.size} ${(r.flopsPerStep / 1e9).toFixed(3)}`)
+      .filter((x, i, all) => all.indexOf(x) === i)
+      .join(', ')} GFLOP), the same work for every backend, over ms/step`,
   );
   return lines.join('\n');
 }
 
-/** Launches and milliseconds per step by kernel kind, with the share of all kernel time. */
+/**
+ * Launches and milliseconds per step by kernel kind, with the share of all kernel time, and GFLOP/s
+ * where a kernel's work is counted (the fused wasm engine's dense products).
+ */
 function formatProfile(r: StepBenchResult): string {
   const rows = r.profile ?? [];
   const total = rows.reduce((s, x) => s + x.ms, 0);
   return [
     `kernels per step, ${r.size} on ${r.backend}: ${r.launchesPerStep} launches, ${total.toFixed(1)} ms in kernels of ${r.msStep.toFixed(1)} ms per step`,
     table(
-      ['kernel', 'launches', 'ms', 'share'],
+      ['kernel', 'launches', 'ms', 'share', 'GFLOP/s'],
       rows.map((x) => [
         x.kernel,
         x.launches.toFixed(0),
         Number.isNaN(x.ms) ? '-' : x.ms.toFixed(2),
         `${((100 * x.ms) / Math.max(total, 1e-9)).toFixed(1)}%`,
+        x.flops === undefined || !(x.ms > 0) ? '' : (x.flops / x.ms / 1e6).toFixed(1),
       ]),
     ),
   ].join('\n');

@@ -11,6 +11,16 @@ import { resetTransferStats, transferStats } from '../policy/transfer';
 import { createTrainer } from './trainer';
 import type { EngineChoice, EngineName } from '../engine/types';
 import { fusedDispatchTally, resetFusedDispatchTally } from '../engine/webgpu/gpu';
+import {
+  resetWasmKernelTally,
+  setWasmKernelProfiling,
+  wasmKernelTally,
+  type WasmKernelTally,
+} from '../engine/wasm/profile';
+import { stepFlops } from '../policy/step-flops';
+import { POLICY_SIZES } from '../policy/param-table';
+import { getTask } from '../task';
+import { PROMPT_LENGTH, vocabularyOf } from '../task/tokenizer';
 
 export interface StepBenchResult {
   backend: string;
@@ -35,10 +45,15 @@ export interface StepBenchResult {
   launchesPerStep: number;
   /** Of those, the fused engine's GPU dispatches (0 for the TF.js engine). */
   dispatchesPerStep: number;
+  /** The step's floating-point work from its shapes (policy/step-flops.ts), the same for every engine. */
+  flopsPerStep: number;
+  /** flopsPerStep over the median step's time, in 1e9 per second. */
+  gflopsPerSecond: number;
   /**
    * With `profile`: launches and milliseconds per step by kernel kind, most expensive first. The
    * milliseconds are the kernels' own work on cpu and wasm, only the enqueueing on webgl and webgpu,
-   * and NaN for the fused engine's kernels (GPU time per kernel needs timestamp queries).
+   * and NaN for the fused WebGPU engine's kernels (GPU time per kernel needs timestamp queries);
+   * the fused wasm engine's are its exports' own time, with the products' GFLOP/s.
    */
   profile?: KernelProfileRow[];
   /** Tensors alive after the timed steps minus before them (0 = no leak). */
@@ -50,6 +65,8 @@ export interface KernelProfileRow {
   kernel: string;
   launches: number;
   ms: number;
+  /** The dense products' 2 M N K per step, where the kernel is one (the fused wasm engine's mm). */
+  flops?: number;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -69,7 +86,9 @@ export async function benchSteps(
   profile = false,
   engine: EngineChoice = 'auto',
 ): Promise<StepBenchResult> {
-  const trainer = await createTrainer(config, 1, { engine });
+  // The fused wasm engine times its kernels only if profiling is on when it is made.
+  setWasmKernelProfiling(profile);
+  const trainer = await createTrainer(config, 1, { engine }).finally(() => setWasmKernelProfiling(false));
   // Timing every kernel slows the step a little; the plain counter costs an increment per launch.
   const counter = installKernelCounter(profile);
   try {
@@ -91,6 +110,7 @@ export async function benchSteps(
       if (i === 0) {
         counter.reset();
         resetFusedDispatchTally();
+        resetWasmKernelTally();
       }
       const before = counter.launches();
       const dispatchedBefore = trainer.dispatches();
@@ -107,13 +127,15 @@ export async function benchSteps(
       tokens += (r.meanLength + 1) * config.sampling.groupSize * config.sampling.promptsPerStep;
       sampleMs += r.msSample;
     }
+    const msStep = median(parts.step);
+    const flopsPerStep = flopsOf(config);
     return {
       backend: tf.getBackend(),
       engine: trainer.engine,
       task: config.task,
       size: config.model.size,
       rollouts: config.sampling.groupSize * config.sampling.promptsPerStep,
-      msStep: median(parts.step),
+      msStep,
       msSample: median(parts.sample),
       msScore: median(parts.score),
       msUpdate: median(parts.update),
@@ -121,7 +143,11 @@ export async function benchSteps(
       readsPerStep: Math.max(...reads),
       launchesPerStep: median(launches),
       dispatchesPerStep: median(dispatches),
-      ...(profile ? { profile: profileRows(counter.tally(), fusedDispatchTally(), steps) } : {}),
+      flopsPerStep,
+      gflopsPerSecond: flopsPerStep / msStep / 1e6,
+      ...(profile
+        ? { profile: profileRows(counter.tally(), fusedDispatchTally(), wasmKernelTally(), steps) }
+        : {}),
       tensorGrowth: tf.memory().numTensors - before,
       steps,
     };
@@ -131,13 +157,46 @@ export async function benchSteps(
   }
 }
 
-/** TF.js's kernels with their times, then the fused engine's kernels (dispatch counts; no per-kernel GPU time). */
-function profileRows(tally: KernelTally, fused: Map<string, number>, steps: number): KernelProfileRow[] {
+/** The FLOP count of one step of this experiment: its policy's shapes, its batch and its mu. */
+function flopsOf(config: ExperimentCore): number {
+  const task = getTask(config.task);
+  return stepFlops({
+    dims: POLICY_SIZES[config.model.size],
+    vocabSize: vocabularyOf(task).length,
+    rollouts: config.sampling.groupSize * config.sampling.promptsPerStep,
+    promptLength: PROMPT_LENGTH,
+    maxNew: task.maxNew,
+    mu: config.optim.mu,
+  });
+}
+
+/**
+ * TF.js's kernels with their times, the fused wasm engine's with theirs, then the fused WebGPU
+ * engine's (dispatch counts; no per-kernel GPU time); each group most expensive first.
+ */
+function profileRows(
+  tally: KernelTally,
+  gpuTally: Map<string, number>,
+  wasm: WasmKernelTally,
+  steps: number,
+): KernelProfileRow[] {
+  const byTime = (a: KernelProfileRow, b: KernelProfileRow) => b.ms - a.ms || b.launches - a.launches;
   const tfjs = [...tally.counts.entries()]
     .map(([kernel, n]) => ({ kernel, launches: n / steps, ms: (tally.ms.get(kernel) ?? 0) / steps }))
-    .sort((a, b) => b.ms - a.ms || b.launches - a.launches);
-  const gpu = [...fused.entries()]
+    .sort(byTime);
+  const cpu = [...wasm.calls.entries()]
+    .map(([kernel, n]) => {
+      const flops = wasm.flops.get(kernel);
+      return {
+        kernel: `fused wasm ${kernel}`,
+        launches: n / steps,
+        ms: (wasm.ms.get(kernel) ?? 0) / steps,
+        ...(flops === undefined ? {} : { flops: flops / steps }),
+      };
+    })
+    .sort(byTime);
+  const gpu = [...gpuTally.entries()]
     .map(([kernel, n]) => ({ kernel: `fused ${kernel}`, launches: n / steps, ms: Number.NaN }))
     .sort((a, b) => b.launches - a.launches);
-  return [...tfjs, ...gpu];
+  return [...tfjs, ...cpu, ...gpu];
 }

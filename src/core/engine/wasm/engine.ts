@@ -36,6 +36,7 @@ import {
 } from '../arena-state';
 import { arenaLayout, type ArenaLayout } from '../webgpu/layout';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
+import { profiled } from './profile';
 
 const F32 = 4;
 const RELU = 1;
@@ -77,7 +78,7 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
 export async function instantiateKernels(): Promise<Kernels> {
   compiled ??= WebAssembly.compile(kernelBytes());
   const instance = await WebAssembly.instantiate(await compiled, {});
-  return instance.exports as unknown as Kernels;
+  return profiled(instance.exports as unknown as Kernels);
 }
 
 /** Regions of the module's memory: a bump allocator over byte offsets, 16-byte aligned. */
