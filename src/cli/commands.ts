@@ -51,6 +51,10 @@ export const COMMANDS: Record<string, Command> = {
     'run every variant x seed of an experiment file or share link (or read a results file) and print a comparison table',
     () => import('./compare'),
   ),
+  dial: lazy(
+    'the polarisation dial: focal vs every baseline as the imbalance is turned up; writes docs/dial.json',
+    () => import('./dial'),
+  ),
   rates: lazy(
     "each criterion's pass rate and mean on the task's corpus and the starting policy, before training",
     () => import('./rates'),

@@ -85,7 +85,10 @@ export const dialMeasuredSchema = z.strictObject({
   corpusSize: z.number().int().min(1),
   /** The lagging criterion's corpus pass rate (the target is `setting.baseRate`). */
   laggingRate: rate,
-  /** The length cap of the conflict dial; `max` null when there is none (conflict none). */
+  /**
+   * The length cap of the conflict dial (`max` words, tolerance 1). Conflict none keeps a cap that
+   * every output meets (`max` = the task's maxNew, target null), so every point has the same criteria.
+   */
   cap: z.strictObject({
     max: z.number().int().nullable(),
     /** Target of P(cap | lagging): 0.5 mild, 0.15 strong, null for none. */
