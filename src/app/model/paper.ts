@@ -84,12 +84,17 @@ export function cellOf(results: PaperResults, task: string, size: string): Paper
   return results.cells.find((c) => c.task === task && c.size === size);
 }
 
-/** The link that opens the paper view: `#paper`, or `#paper/<task>/<size>` with that cell open. */
+/**
+ * The link that opens the paper view: `#paper`, `#paper/<task>/<size>` with that cell open, or
+ * `#paper/dial` on the Dial tab.
+ */
 export const PAPER_HASH = '#paper';
+export const DIAL_HASH = '#paper/dial';
 
-/** What a location hash asks of the paper view: nothing (null), the grid, or the grid and one cell. */
-export function paperLink(hash: string): { task: string; size: string } | 'grid' | null {
+/** What a location hash asks of the paper view: nothing (null), the grid, the grid and one cell, or the dial. */
+export function paperLink(hash: string): { task: string; size: string } | 'grid' | 'dial' | null {
   if (hash === PAPER_HASH) return 'grid';
+  if (hash === DIAL_HASH) return 'dial';
   const m = /^#paper\/([a-z][a-z0-9-]*)\/([a-z]+)$/.exec(hash);
   return m ? { task: m[1], size: m[2] } : null;
 }

@@ -1,10 +1,12 @@
 /**
  * Links in and out. In: what the address's hash opens, at start and whenever it changes: the paper
- * view (`#paper`, or `#paper/<task>/<size>` with that cell open) or a shared experiment (`#e=...`).
+ * view (`#paper`, `#paper/<task>/<size>` with that cell open, `#paper/dial` on the Dial tab) or a
+ * shared experiment (`#e=...`).
  * A link that cannot be opened says what was wrong and leaves the setup as it was. Out: the share
  * link of the setup, put in the address bar and copied.
  */
 import { decodeExperiment, encodeExperiment, hashFor, payloadFromHash } from '../../core/share/codec';
+import type { Experiment } from '../../core/experiment/schema';
 import { copyText } from '../export/download';
 import { paperLink } from '../model/paper';
 import { problemLines } from '../model/problems';
@@ -14,6 +16,7 @@ import type { Messages } from './messages.svelte';
 export interface PaperRoute {
   /** The cell a `#paper/<task>/<size>` link named; null opens the grid. */
   cell: { task: string; size: string } | null;
+  tab: 'grid' | 'dial';
 }
 
 export class LinkRoute {
@@ -31,7 +34,10 @@ export class LinkRoute {
   async open(hash: string): Promise<boolean> {
     const paper = paperLink(hash);
     if (paper) {
-      this.paper = { cell: paper === 'grid' ? null : paper };
+      this.paper =
+        paper === 'dial'
+          ? { cell: null, tab: 'dial' }
+          : { cell: paper === 'grid' ? null : paper, tab: 'grid' };
       return false;
     }
     const payload = payloadFromHash(hash);
@@ -56,7 +62,7 @@ export class LinkRoute {
   }
 
   openPaper(): void {
-    this.paper = { cell: null };
+    this.paper = { cell: null, tab: 'grid' };
   }
 
   closePaper(): void {
@@ -70,6 +76,15 @@ export class LinkRoute {
     const parsed = this.draft.loadInput(experiment as never);
     if (!parsed.ok)
       this.messages.show('error', 'The paper cell is not a valid experiment:', problemLines(parsed.problems));
+  }
+
+  /**
+   * Loads a dial point's experiment (the Dial tab's "run this point here") exactly as a share link
+   * carrying it would be opened: encoded, then decoded and validated by the link's own path, so a
+   * file's experiment gets no check a link would not, and a refusal says what was wrong.
+   */
+  async runPoint(experiment: Experiment): Promise<void> {
+    await this.open(hashFor(await encodeExperiment(experiment)));
   }
 
   /** Puts the valid setup's link in the address bar and copies it; where copying fails, shows it. */
