@@ -23,6 +23,7 @@ Options (defaults as in docs/algorithms.md):
   --gamma <g>                      focal exponent on (1 - saturation), sa-mrpo and focal (2)
   --beta <b>                       EMA momentum of the saturation, focal (0.9)
   --alpha-min <a>                  floor of a focal coefficient, as a share of w_k (0.05)
+  --warmup <steps>                 steps over which focal's coefficients are the weights (0)
   --base <group|saturation>        baseline of each criterion's signal, focal (group)
   --scale <group-std|snr|none>     scale of each criterion's signal, focal (group-std)
   --norm <batch|group>             final standardisation, focal (batch)
@@ -37,12 +38,13 @@ const FLAGS = {
   gamma: '--gamma',
   beta: '--beta',
   alphaMin: '--alpha-min',
+  warmup: '--warmup',
   base: '--base',
   scale: '--scale',
   norm: '--norm',
   projection: '--projection',
 } as const;
-const NUMERIC = ['gamma', 'beta', 'alphaMin'] as const;
+const NUMERIC = ['gamma', 'beta', 'alphaMin', 'warmup'] as const;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 /** A problem in the merged request, named as the user wrote it: a flag, or a path in the file. */
@@ -60,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
       gamma: { type: 'string' },
       beta: { type: 'string' },
       'alpha-min': { type: 'string' },
+      warmup: { type: 'string' },
       base: { type: 'string' },
       scale: { type: 'string' },
       norm: { type: 'string' },
@@ -74,7 +77,12 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--method is required (one of ${METHODS.join(', ')})`);
 
   const config: Record<string, unknown> = { method: values.method };
-  const raw = { gamma: values.gamma, beta: values.beta, alphaMin: values['alpha-min'] };
+  const raw = {
+    gamma: values.gamma,
+    beta: values.beta,
+    alphaMin: values['alpha-min'],
+    warmup: values.warmup,
+  };
   for (const key of NUMERIC) {
     const text = raw[key];
     if (text === undefined) continue;

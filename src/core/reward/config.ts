@@ -15,6 +15,12 @@ export const methodConfigSchema = z.strictObject({
   beta: z.number().min(0).max(0.999).default(0.9),
   /** Floor of a focal coefficient, as a share of the criterion's static weight. */
   alphaMin: z.number().min(0).max(1).default(0.05),
+  /**
+   * Steps at the start over which focal's coefficients are the static weights (gamma taken as 0)
+   * while the EMA already measures saturation; 0 = reweight from the first step. See H4 in
+   * docs/algorithms.md: reweighting from step 1 postpones the criteria that start ahead.
+   */
+  warmup: z.number().int().min(0).max(10000).default(0),
   /** Inverse reward projection through the judge's error rates (focal). */
   projection: z.boolean().default(true),
   /** Reward direction calibration: the baseline each criterion's signal is measured from (focal). */

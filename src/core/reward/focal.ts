@@ -60,7 +60,7 @@ export function focalCoefficients(
 }
 
 export const focalAggregator: Aggregator = ({ m, g, w, judge, config, state }) => {
-  const { gamma, beta, alphaMin, projection, base, scale, norm } = config;
+  const { gamma, beta, alphaMin, warmup, projection, base, scale, norm } = config;
   const fp = (k: number) => (projection && judge ? judge[k].fp : 0);
   const fn = (k: number) => (projection && judge ? judge[k].fn : 0);
 
@@ -68,7 +68,9 @@ export const focalAggregator: Aggregator = ({ m, g, w, judge, config, state }) =
   const q = batchRates(m).map((rate, k) => projectRate(rate, fp(k), fn(k)));
   const next = updateSaturation(q, state, beta);
   const s = next.saturation;
-  const alpha = focalCoefficients(w, s, gamma, alphaMin);
+  // Over the warm-up the coefficients are the weights (gamma 0), so that no criterion is postponed
+  // before the policy has moved; saturation is still measured, so the EMA is warm when it ends.
+  const alpha = focalCoefficients(w, s, next.state.steps <= warmup ? 0 : gamma, alphaMin);
 
   const total = new Float64Array(m.n);
   const rHat = new Float64Array(m.n);

@@ -138,6 +138,8 @@ const METHOD_SETTINGS: MethodConfigInput[] = [
   { method: 'focal', scale: 'none', norm: 'group', beta: 0.5 },
   { method: 'focal', projection: false, gamma: 0, alphaMin: 0, beta: 0 },
   { method: 'focal', base: 'saturation', scale: 'group-std', alphaMin: 0.3, gamma: 4 },
+  // Four steps cross the warm-up's end: weights for steps 1-2, focal coefficients after.
+  { method: 'focal', warmup: 2 },
 ];
 
 /** Random batches for one method: binary, grid or real scores, zero weights, judges, 4 steps. */

@@ -107,3 +107,31 @@ describe('focal coefficients', () => {
     expect(alpha[1]).toBe(1);
   });
 });
+
+describe('focal warm-up', () => {
+  it('keeps the coefficients at the weights through the warm-up and measures saturation meanwhile', () => {
+    // K = 2, weights (3, 1) -> w = (0.75, 0.25); scores (1, 0 | 1, 1) on criterion 1 and
+    // (0, 0 | 0, 1) on criterion 2; beta = 0.5, gamma = 2, warmup = 2, previous state after 1 step.
+    const scores = [
+      [1, 0],
+      [0, 0],
+      [1, 0],
+      [1, 1],
+    ];
+    const input = { scores, groups: [0, 0, 1, 1], weights: [3, 1] };
+    const state: FocalState = { ema: [0.2, 0.3], steps: 1 };
+    const focal = config({ method: 'focal', gamma: 2, beta: 0.5, alphaMin: 0.05, warmup: 2 });
+    // step 2 <= warmup: alpha = w exactly, while the EMA folds in q = (0.75, 0.25):
+    // ema = 0.5 * (0.2, 0.3) + 0.5 * (0.75, 0.25) = (0.475, 0.275); s = ema / 0.75
+    const inside = computeAdvantages({ ...input, state, config: focal });
+    expect(inside.weights).toEqual([0.75, 0.25]);
+    expect(inside.state).toEqual({ ema: [0.475, 0.275], steps: 2 });
+    expect(inside.saturation[0]).toBeCloseTo(0.475 / 0.75, 15);
+    // step 3 > warmup: alpha = w (1 - s)^2 normalised (floors do not bind), s from the carried EMA
+    const past = computeAdvantages({ ...input, state: inside.state, config: focal });
+    const s = [0.5 * 0.475 + 0.5 * 0.75, 0.5 * 0.275 + 0.5 * 0.25].map((e) => e / (1 - 0.125));
+    const raw = [0.75 * (1 - s[0]) ** 2, 0.25 * (1 - s[1]) ** 2];
+    expect(past.weights[0]).toBeCloseTo(raw[0] / (raw[0] + raw[1]), 12);
+    expect(past.weights[1]).toBeCloseTo(raw[1] / (raw[0] + raw[1]), 12);
+  });
+});

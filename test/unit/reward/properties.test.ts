@@ -52,6 +52,48 @@ describe('identities between methods', () => {
   });
 });
 
+describe('focal warm-up', () => {
+  it('inside the warm-up, focal with gdpo-like parts but any gamma, beta and floor == gdpo', () => {
+    fc.assert(
+      fc.property(
+        batchArb(),
+        fc.double({ min: 0, max: 10, noNaN: true }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 50 }),
+        (b, gamma, beta, alphaMin, warmup) => {
+          // A fresh state makes this step 1, inside any warm-up of 1 step or more.
+          const focal = run(
+            b,
+            config({ method: 'focal', gamma, beta, alphaMin, warmup, projection: false }),
+            true,
+            false,
+          );
+          const gdpo = run(b, config({ method: 'gdpo' }));
+          expectClose(focal.advantages, gdpo.advantages, 1e-9);
+          expectClose(focal.weights, gdpo.weights, 1e-12);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('past the warm-up, focal is what it is without one (the EMA carried as before)', () => {
+    fc.assert(
+      fc.property(batchArb(), methodConfigArb, fc.integer({ min: 0, max: 20 }), (b, c, warmup) => {
+        const state = { ema: b.weights.map((_, k) => (k % 3) / 4), steps: warmup };
+        const focal = { ...c, method: 'focal' as const };
+        const after = run({ ...b, state }, config({ ...focal, warmup }));
+        const none = run({ ...b, state }, config({ ...focal, warmup: 0 }));
+        expectClose(after.advantages, none.advantages, 0);
+        expectClose(after.weights, none.weights, 0);
+        expect(after.state).toEqual(none.state);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('one criterion reduces every method to static (GRPO)', () => {
   // With K = 1 every coefficient is 1, so gdpo, sa-mrpo and focal (base group, scale group-std,
   // norm batch, r^ = r) compute A~ = A_static and then standardise it over the batch. A_static has

@@ -154,7 +154,9 @@ def _focal(r, g, w, judge, config, state):
     rates = [(j["fp"], j["fn"]) if projection and judge else (0.0, 0.0) for j in (judge or [None] * len(w))]
     q = [project_rate(rate, *rates[k]) for k, rate in enumerate(batch_rates(r))]
     s, next_state = update_saturation(q, state, config["beta"])
-    alpha = focal_coefficients(w, s, config["gamma"], config["alphaMin"])
+    # Over the warm-up the coefficients are the weights (gamma 0); the EMA still measures saturation.
+    gamma = 0 if next_state["steps"] <= config.get("warmup", 0) else config["gamma"]
+    alpha = focal_coefficients(w, s, gamma, config["alphaMin"])
     base, scale = config["base"], config["scale"]
     total = np.zeros(r.shape[0])
     for k in range(r.shape[1]):
