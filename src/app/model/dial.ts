@@ -239,8 +239,12 @@ export interface DialRow {
   n: number;
 }
 
-const signed = (x: number | null | undefined): string =>
-  x === null || x === undefined ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+/** "+0.012", "-0.004"; a difference that rounds to 0 prints "+0.000", never "-0.000". */
+const signed = (x: number | null | undefined): string => {
+  if (x === null || x === undefined) return '—';
+  const rounded = Math.abs(x) < 0.0005 ? 0 : x;
+  return `${rounded >= 0 ? '+' : ''}${rounded.toFixed(3)}`;
+};
 const pText = (p: number | null | undefined): string =>
   p === null || p === undefined ? '—' : p < 0.001 ? '<0.001' : p.toFixed(3);
 
