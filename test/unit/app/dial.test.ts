@@ -111,6 +111,19 @@ describe('the dial chart and table', () => {
     expect(centreIndex(results, 'criteria')).toBe(0);
   });
 
+  it('prints a gain that rounds to zero as +0.000, whatever its sign', () => {
+    const tiny = fixture();
+    const gain = sizeOf(pointOf(tiny, 'br-02'), 'small')!.gains.find(
+      (g) => g.metric === 'rubric' && g.baseline === 'static',
+    )!;
+    gain.mean = -5.551115123125783e-17;
+    gain.low = -0.0004;
+    expect(dialRows(tiny, { ...base, baselines: ['static'] })[0]).toMatchObject({
+      gain: '+0.000',
+      interval: `[+0.000, +${gain.high!.toFixed(3)}]`,
+    });
+  });
+
   it('prints rates as percent and conflict and counts as they are', () => {
     expect(valueText('baseRate', 0.05)).toBe('5%');
     expect(valueText('weightShare', 0.125)).toBe('12.5%');
