@@ -55,7 +55,12 @@ async function boot(spec: RunSpec, options: InitOptions): Promise<RunLoop> {
   });
   if (options.checkpoint) await trainer.restore(options.checkpoint);
   // On webgpu and wasm a fused engine trains; the header says which engine the run got.
-  send({ backend: { ...backend, engine: trainer.engine }, metrics: [], evals: [] });
+  const kernelThreads = trainer.engineThreads;
+  send({
+    backend: { ...backend, engine: trainer.engine, ...(kernelThreads ? { kernelThreads } : {}) },
+    metrics: [],
+    evals: [],
+  });
 
   const { checkpoint: _checkpoint, autoStart, faults: _faults, ...loopOptions } = options;
   const run = new RunLoop(

@@ -63,21 +63,26 @@ declare const crypto: {
 
 /**
  * The fused CPU engine's kernels (engine/wasm): compile the module once, instantiate it without
- * imports, and read and grow the memory it exports. Every host has WebAssembly; the ES lib does not
- * declare it.
+ * imports, and read and grow the memory it exports; or, threaded (engine/wasm/threads.ts), make a
+ * shared memory, give it to each thread's instance and set each instance's stack pointer. Every
+ * host has WebAssembly; the ES lib does not declare it.
  */
 declare namespace WebAssembly {
   class Module {}
   class Memory {
-    readonly buffer: ArrayBuffer;
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
     grow(pages: number): number;
   }
   class Global {
-    readonly value: unknown;
+    value: unknown;
   }
   interface Instance {
     readonly exports: Record<string, unknown>;
   }
   function compile(bytes: Uint8Array<ArrayBuffer>): Promise<Module>;
-  function instantiate(module: Module, imports: Record<string, never>): Promise<Instance>;
+  function instantiate(
+    module: Module,
+    imports: Record<string, never> | { env: { memory: Memory } },
+  ): Promise<Instance>;
 }

@@ -51,6 +51,7 @@ export const savedRunSchema = z.strictObject({
       simd: z.boolean().optional(),
       isolated: z.boolean().optional(),
       engine: z.enum(['tfjs', 'webgpu-fused', 'wasm-fused']).optional(),
+      kernelThreads: z.number().int().min(1).max(1024).optional(),
     })
     .nullable(),
   criterionIds: z.array(z.string().max(40)).max(16),

@@ -11,6 +11,7 @@ import { clonePolicy, disposePolicy, getWeights, type Policy } from '../policy/m
 import { tfjsEngine } from './tfjs';
 import type { EngineChoice, PolicyEngine } from './types';
 import { WasmFusedEngine } from './wasm/engine';
+import type { FusedWasmThreads } from './wasm/threads';
 import { FusedWebgpuEngine } from './webgpu/engine';
 
 /** TF.js's own GPUDevice when the active backend is webgpu, else null. */
@@ -30,10 +31,20 @@ export function setFusedWasmDefault(on: boolean): void {
   fusedOnWasm = on;
 }
 
+let wasmThreads: FusedWasmThreads | undefined;
+
+/**
+ * Kernel threads for the fused wasm engines made from now on (wasm/threads.ts): the page's workers
+ * set them where the page is cross-origin isolated; unset (Node, tests), the engine runs on one.
+ */
+export function setFusedWasmThreads(threads: FusedWasmThreads | undefined): void {
+  wasmThreads = threads;
+}
+
 export async function createEngine(policy: Policy, lr: number, choice: EngineChoice): Promise<PolicyEngine> {
   if (choice === 'wasm-fused' || (choice === 'auto' && fusedOnWasm && tf.getBackend() === 'wasm')) {
     return adopt(
-      await WasmFusedEngine.create(policy.config, { lr, epsilon: tf.backend().epsilon() }),
+      await WasmFusedEngine.create(policy.config, { lr, epsilon: tf.backend().epsilon() }, wasmThreads),
       policy,
     );
   }

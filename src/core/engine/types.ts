@@ -24,6 +24,8 @@ export type PolicyRole = 'policy' | 'reference';
 
 export interface PolicyEngine {
   readonly name: EngineName;
+  /** The threads its kernels run on, where it has a say (the fused wasm engine: threads.ts). */
+  readonly threads?: number;
   /**
    * G rollouts for each of B prompts (`prompts`: [B * P] row-major), rollout n = b * G + g, as
    * `samplePolicy` (policy/sample.ts) defines them: Gumbel-max with noise drawn from `rng`.

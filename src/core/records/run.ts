@@ -32,6 +32,11 @@ export interface BackendInfo {
   isolated?: boolean;
   /** The engine training on it, once the trainer exists: TF.js ops, or fused WebGPU or wasm kernels. */
   engine?: EngineName;
+  /**
+   * The fused wasm engine only: the threads its kernels run on (several where the page is
+   * cross-origin isolated, else 1); `threads` above is TF.js's, which then does little.
+   */
+  kernelThreads?: number;
 }
 
 /** The run a worker is asked to train. */

@@ -339,6 +339,10 @@ class Trainer implements RunTrainer {
     return this.policyEngine.name;
   }
 
+  get engineThreads(): number | undefined {
+    return this.policyEngine.threads;
+  }
+
   dispatches(): number {
     return this.policyEngine.dispatches();
   }

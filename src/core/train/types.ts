@@ -70,8 +70,10 @@ export interface RunTrainer {
   inspect(): InspectedGroup[];
   /** The policy's weight matrices, copied. */
   weights(): Promise<WeightMatrix[]>;
-  /** The engine that trains: TF.js ops, or the fused WebGPU kernels. */
+  /** The engine that trains: TF.js ops, or the fused WebGPU or wasm kernels. */
   readonly engine: EngineName;
+  /** The threads the engine's kernels run on, where it says (the fused wasm engine). */
+  readonly engineThreads?: number;
   /** GPU dispatches the fused engine has issued so far (0 for TF.js: count its kernels instead). */
   dispatches(): number;
   checkpoint(): Promise<Checkpoint>;

@@ -86,6 +86,14 @@ describe('saved runs', () => {
     expect(parseImport(bytes(JSON.stringify(odd))).ok).toBe(false);
   });
 
+  it('round-trips the fused wasm engine and its kernel threads', () => {
+    const backend = { name: 'wasm', fallbacks: [], engine: 'wasm-fused' as const, kernelThreads: 2 };
+    const parsed = parseImport(bytes(JSON.stringify(toSavedRun({ ...view, backend }))));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok || parsed.value.kind !== 'runs') return;
+    expect(fromSavedRun(parsed.value.runs[0]).backend).toEqual(backend);
+  });
+
   it('imports an array of runs', () => {
     const text = JSON.stringify([
       toSavedRun(view),

@@ -1,10 +1,12 @@
 /**
  * The fused CPU engine: the fused WebGPU engine's plan (webgpu/plan.ts) run as hand-written C
- * kernels compiled to WebAssembly with SIMD (kernels.c), on one thread. The policy, its gradients,
- * Adam's moments and the frozen reference are four flat arenas of the one parameter table in the
- * module's linear memory, with the arena layout of webgpu/layout.ts (each bias right after its
- * weight, so [x, 1] [W; b] is one product); activations live in regions laid out once per batch
- * shape. The sampler runs every rollout in lockstep one position at a time with a key/value cache.
+ * kernels compiled to WebAssembly with SIMD (kernels.c), on one thread, or with each large call
+ * split across kernel threads on a shared memory where the page is isolated (threads.ts), with
+ * results bit-identical to one thread. The policy, its gradients, Adam's moments and the frozen
+ * reference are four flat arenas of the one parameter table in the module's linear memory, with
+ * the arena layout of webgpu/layout.ts (each bias right after its weight, so [x, 1] [W; b] is one
+ * product); activations live in regions laid out once per batch shape. The sampler runs every
+ * rollout in lockstep one position at a time with a key/value cache.
  *
  * Numerically it is the TF.js engine computed in another order: the same loss with TF.js's tie
  * rules, the same Adam, the same Gumbel noise from the same seeded stream (tested against TF.js on
@@ -36,6 +38,7 @@ import {
 } from '../arena-state';
 import { arenaLayout, type ArenaLayout } from '../webgpu/layout';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
+import { splitKernels, startKernelThreads, type FusedWasmThreads, type KernelPool } from './threads';
 import { profiled } from './profile';
 
 const F32 = 4;
@@ -44,7 +47,7 @@ const ADD_AUX = 2;
 const RELU_MASK_AUX = 4;
 
 /** The exports of kernels.c; every pointer is a byte offset into the module's memory. */
-interface Kernels {
+export interface Kernels {
   memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
   mm(...args: number[]): void;
@@ -184,15 +187,21 @@ export class WasmFusedEngine implements PolicyEngine {
   private readonly samples = new Map<string, SampleRegions>();
   private readonly adam: AdamSettings;
   private calls = 0;
+  /** The kernels, their large calls split across the pool's threads where there is one. */
+  private readonly k: Kernels;
 
   private constructor(
-    private readonly k: Kernels,
+    raw: Kernels,
     readonly config: PolicyConfig,
     opts: FusedEngineOptions,
+    private readonly pool: KernelPool | null,
+    splitAll = false,
   ) {
     this.table = parameterTable(config);
     this.a = arenaLayout(config);
-    this.heap = new Heap(k);
+    this.heap = new Heap(raw);
+    // Profiled whole (a split call's time is its wall time), as instantiateKernels profiles one thread's.
+    this.k = pool ? profiled(splitKernels(raw, pool, (floats) => this.heap.floats(floats), splitAll)) : raw;
     const total = this.table.total;
     [this.params, this.grads, this.m1, this.m2, this.reference] = [0, 1, 2, 3, 4].map(() =>
       this.heap.floats(total),
@@ -208,8 +217,29 @@ export class WasmFusedEngine implements PolicyEngine {
     this.adam = new AdamSettings(opts);
   }
 
-  static async create(config: PolicyConfig, opts: FusedEngineOptions): Promise<WasmFusedEngine> {
-    return new WasmFusedEngine(await instantiateKernels(), config, opts);
+  /**
+   * `threads`: run on `threads.count` threads (threads.ts), bit-identical to one; where they cannot
+   * start (no shared memory, a worker that fails), on one thread, and `onThreadsFailed` hears why.
+   */
+  static async create(
+    config: PolicyConfig,
+    opts: FusedEngineOptions,
+    threads?: FusedWasmThreads,
+  ): Promise<WasmFusedEngine> {
+    if (threads && threads.count > 1) {
+      try {
+        const { kernels, pool } = await startKernelThreads(threads);
+        return new WasmFusedEngine(kernels, config, opts, pool, threads.splitAll);
+      } catch (error) {
+        threads.onThreadsFailed?.(error instanceof Error ? error.message : String(error));
+      }
+    }
+    return new WasmFusedEngine(await instantiateKernels(), config, opts, null);
+  }
+
+  /** The threads its kernels run on (1 without a pool). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
   }
 
   /** Kernel calls so far (the CPU's counterpart of the fused WebGPU engine's dispatches). */
@@ -623,5 +653,6 @@ export class WasmFusedEngine implements PolicyEngine {
     // The memory goes with the instance once nothing holds the engine.
     this.updates.clear();
     this.samples.clear();
+    this.pool?.dispose();
   }
 }
