@@ -88,6 +88,10 @@ export function armFinals(
     allPass: column('allPass'),
     auc: column('auc'),
     worstCriterion: finals.map((f) => (f ? f.worstCriterion || null : null)),
+    seconds: seeds.map((seed) => {
+      const run = results.find((r) => r.variant === arm && r.seed === seed);
+      return run ? run.seconds : null;
+    }),
     failures: results
       .filter((r) => r.variant === arm && r.failure && seeds.includes(r.seed))
       .map((r) => ({ seed: r.seed, reason: r.failure?.reason ?? '' })),

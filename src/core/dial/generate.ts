@@ -47,19 +47,13 @@ const fmt = (x: number) => x.toFixed(3);
 
 /** A word set may overshoot the target by this share; more, and the next word is left out. */
 const OVERSHOOT = 0.1;
+/** The long-sentence set is kept when within this relative error of the target; else the closer set. */
+const LONG_FIRST_TOLERANCE = 0.1;
 
-/**
- * The lagging word set: candidate words (every word the corpus contains, topics left out) in
- * decreasing mean length of the sentences that hold them, then ties by word; each is added while
- * the set's pass rate stays at most 10% above the target. Long-sentence words first, so that a
- * length cap can cost the criterion (the conflict dial) with the same word set at every conflict.
- * When no word is that rare, the one word closest to the target.
- */
-export function laggingWords(
-  task: Task,
-  sentences: readonly (readonly string[])[],
-  target: number,
-): string[] {
+type Holders = { word: string; list: number[]; length: number }[];
+
+/** Words in decreasing mean length of the sentences holding them (ties by word), topics left out. */
+function holdersOf(task: Task, sentences: readonly (readonly string[])[]): Holders {
   const topics = new Set([...task.topics.train, ...task.topics.heldOut]);
   const holders = new Map<string, number[]>();
   sentences.forEach((words, n) => {
@@ -67,10 +61,13 @@ export function laggingWords(
   });
   const meanLength = (list: readonly number[]) =>
     list.reduce((a, n) => a + sentences[n].length, 0) / list.length;
-  const order = [...holders.entries()]
+  return [...holders.entries()]
     .map(([word, list]) => ({ word, list, length: meanLength(list) }))
     .sort((a, b) => b.length - a.length || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
-  const total = sentences.length;
+}
+
+/** Long-sentence words first, each added while the set's rate stays at most 10% above the target. */
+function longFirst(order: Holders, total: number, target: number): { words: string[]; rate: number } {
   const pass = new Uint8Array(total);
   let count = 0;
   const words: string[] = [];
@@ -82,11 +79,52 @@ export function laggingWords(
     count += added;
     words.push(word);
   }
-  if (words.length > 0) return words;
-  const closest = [...order].sort(
-    (a, b) => Math.abs(a.list.length / total - target) - Math.abs(b.list.length / total - target),
-  )[0];
-  return closest ? [closest.word] : [];
+  return { words, rate: count / total };
+}
+
+/**
+ * Greedy by closeness: the word that brings the rate closest to the target, then more while they
+ * bring it closer.
+ */
+function closest(order: Holders, total: number, target: number): { words: string[]; rate: number } {
+  const pass = new Uint8Array(total);
+  let count = 0;
+  const words: string[] = [];
+  for (;;) {
+    let best: { word: string; list: number[]; added: number } | undefined;
+    // The first word is always taken: an empty set passes nothing, a criterion no output meets.
+    let bestDistance = words.length === 0 ? Infinity : Math.abs(count / total - target);
+    for (const { word, list } of order) {
+      if (words.includes(word)) continue;
+      const added = list.reduce((a, n) => a + (pass[n] ? 0 : 1), 0);
+      const distance = Math.abs((count + added) / total - target);
+      if (distance < bestDistance - 1e-12) [best, bestDistance] = [{ word, list, added }, distance];
+    }
+    if (!best) return { words, rate: count / total };
+    for (const n of best.list) pass[n] = 1;
+    count += best.added;
+    words.push(best.word);
+  }
+}
+
+/**
+ * The lagging word set, from every word the corpus contains (topics left out). Preferred: words of
+ * long sentences first (so that a length cap can cost the criterion, the conflict dial, with the
+ * same word set at every conflict), kept when its rate is within 10% of the target; otherwise the
+ * set closer to the target of that one and a greedy search by closeness.
+ */
+export function laggingWords(
+  task: Task,
+  sentences: readonly (readonly string[])[],
+  target: number,
+): string[] {
+  const order = holdersOf(task, sentences);
+  const total = sentences.length;
+  const long = longFirst(order, total, target);
+  const error = (rate: number) => Math.abs(rate - target) / target;
+  if (long.words.length > 0 && error(long.rate) <= LONG_FIRST_TOLERANCE) return long.words;
+  const near = closest(order, total, target);
+  return long.words.length > 0 && error(long.rate) <= error(near.rate) ? long.words : near.words;
 }
 
 function listName(words: readonly string[]): string {

@@ -117,6 +117,8 @@ export const armFinalsSchema = z.strictObject({
   auc: z.array(maybe),
   /** Name of the worst criterion at the end, per seed. */
   worstCriterion: z.array(z.string().max(40).nullable()),
+  /** Wall-clock seconds of each run (added after version 1 was first committed; optional). */
+  seconds: z.array(maybe).optional(),
   /** Seeds whose run failed, with why. */
   failures: z.array(z.strictObject({ seed, reason: z.string().max(2000) })).default([]),
 });
