@@ -36,6 +36,8 @@ export interface BrowserBenchOptions {
   chromium: string;
   backends: readonly BrowserBackend[];
   sizes: readonly ModelSize[];
+  /** The fused wasm engine's kernel threads: each wasm case once per count (empty: the page's default). */
+  threads: readonly number[];
   /** Timed steps per case, after `warmup` steps. */
   steps: number;
   warmup: number;
@@ -72,24 +74,26 @@ export async function benchBrowser(options: BrowserBenchOptions): Promise<Browse
     const steps: BenchStepsResult[] = [];
     const failures: BrowserBenchReport['failures'] = [];
     for (const backend of options.backends) {
-      for (const size of options.sizes) {
-        log(
-          `benchmarking ${size} on ${backend} in Chromium (${options.warmup} + ${options.steps} steps) ...`,
-        );
-        try {
-          const r = await page.evaluate(([b, s, n, w]) => window.__bench!.steps(b, s, n, w), [
-            backend,
-            size,
-            options.steps,
-            options.warmup,
-          ] as const);
-          if (r.backend !== backend) log(`  ${backend} fell back to ${r.backend}: ${r.fallbacks.join('; ')}`);
-          steps.push(r);
-        } catch (error) {
-          failures.push({ backend, size, error: message(error) });
-          log(`  failed: ${message(error)}`);
+      // Kernel threads matter only where the fused wasm engine trains.
+      const counts = backend === 'wasm' && options.threads.length > 0 ? options.threads : [0];
+      for (const size of options.sizes)
+        for (const threads of counts) {
+          log(
+            `benchmarking ${size} on ${backend}${threads ? ` (${threads} kernel threads)` : ''} in Chromium (${options.warmup} + ${options.steps} steps) ...`,
+          );
+          try {
+            const r = await page.evaluate(
+              ([b, s, n, w, t]) => window.__bench!.steps(b, s, n, w, t || undefined),
+              [backend, size, options.steps, options.warmup, threads] as const,
+            );
+            if (r.backend !== (backend === 'wasm-tfjs' ? 'wasm' : backend))
+              log(`  ${backend} fell back to ${r.backend}: ${r.fallbacks.join('; ')}`);
+            steps.push(r);
+          } catch (error) {
+            failures.push({ backend, size, error: message(error) });
+            log(`  failed: ${message(error)}`);
+          }
         }
-      }
     }
     let tensors: BenchTensorsResult | null = null;
     if (options.tensorSteps > 0) {

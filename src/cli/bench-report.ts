@@ -29,6 +29,7 @@ export function formatBrowserReport(report: BrowserBenchReport, warmup: number):
         'asked',
         'backend',
         'engine',
+        'threads',
         'size',
         'rollouts',
         'ms/step',
@@ -42,6 +43,7 @@ export function formatBrowserReport(report: BrowserBenchReport, warmup: number):
         requested,
         backend,
         r.engine,
+        r.engineThreads === undefined ? '' : String(r.engineThreads),
         r.size,
         String(r.rollouts),
         f(r.msStep),
@@ -54,6 +56,19 @@ export function formatBrowserReport(report: BrowserBenchReport, warmup: number):
     ),
     `medians of ${report.steps[0]?.result.steps ?? 0} steps after ${warmup} warm-up; task meadow, focal, no warm start`,
   ];
+  for (const f of report.steps.filter((s) => (s.result.engineThreads ?? 1) > 1)) {
+    const one = report.steps.find(
+      (s) =>
+        s.result.engine === f.result.engine &&
+        s.result.size === f.result.size &&
+        s.result.engineThreads === 1,
+    );
+    if (one)
+      lines.push(
+        `${f.result.size}: the fused wasm engine on ${f.result.engineThreads} threads is ` +
+          `${(one.result.msStep / f.result.msStep).toFixed(2)}x its speed on 1`,
+      );
+  }
   for (const r of report.steps)
     if (r.fallbacks.length) lines.push(`${r.requested}: fell back (${r.fallbacks.join('; ')})`);
   for (const x of report.failures) lines.push(`${x.backend} ${x.size}: failed: ${x.error}`);

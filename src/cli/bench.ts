@@ -35,6 +35,9 @@ Options:
                       in the browser, from ${BROWSER_BACKENDS.join(', ')} (default:
                       ${DEFAULT_BROWSER_BACKENDS.join(',')}); wasm trains with the fused wasm engine
                       as the app does, wasm-tfjs with TF.js's own wasm kernels
+  --threads <list>    browser: the fused wasm engine's kernel threads, comma-separated (e.g. 1,2):
+                      each wasm case runs once per count (default: the app's, one per logical core
+                      up to 4, as the bench page is cross-origin isolated); Node runs on one
   --sizes <list>      comma-separated, from ${MODEL_SIZES.join(', ')} (default: medium)
   --steps <N>         timed steps per case, after the warm-up (default 8 in Node, 3 in the browser)
   --warmup <N>        warm-up steps per case (default 2 in Node, 1 in the browser)
@@ -74,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
       'longtask-seconds': { type: 'string', default: '5' },
       'first-minute-seconds': { type: 'string', default: '300' },
       sizes: { type: 'string', default: 'medium' },
+      threads: { type: 'string', default: '' },
       steps: { type: 'string' },
       json: { type: 'boolean' },
       profile: { type: 'boolean' },
@@ -109,6 +113,7 @@ export async function run(argv: string[]): Promise<number> {
       DEFAULT_BROWSER_BACKENDS,
       `--tensor-backend: use one of ${DEFAULT_BROWSER_BACKENDS.join(', ')}`,
     );
+    const threads = parseThreads(values.threads);
     const tensorSteps = parseCount('--tensor-steps', values['tensor-steps']);
     const longTaskSeconds = parseCount('--longtask-seconds', values['longtask-seconds']);
     const firstMinuteSeconds = parseCount('--first-minute-seconds', values['first-minute-seconds']);
@@ -123,6 +128,7 @@ export async function run(argv: string[]): Promise<number> {
       chromium: found.path,
       backends: browserBackends,
       sizes,
+      threads,
       steps: steps ?? 3,
       warmup: warmup ?? 1,
       tensorSteps: tensorSteps ?? 1000,
@@ -181,6 +187,17 @@ async function benchNode(
     }
   }
   return results;
+}
+
+/** `--threads`: kernel thread counts of 1 to 4 (the engine's cap), or none for the default. */
+function parseThreads(value: string): number[] {
+  if (value.trim() === '') return [];
+  return value.split(',').map((item) => {
+    const n = Number(item.trim());
+    if (!Number.isInteger(n) || n < 1 || n > 4)
+      throw new UsageError(`--threads: "${item}" is not a whole number of threads from 1 to 4`);
+    return n;
+  });
 }
 
 type TfFlag = [string, number | boolean];

@@ -13,7 +13,7 @@ async function inWorker<T>(name: string, call: (api: Comlink.Remote<BenchApi>) =
 }
 
 window.__bench = {
-  steps: (backend, size, steps, warmup) =>
-    inWorker(`bench-${backend}`, (api) => api.steps(backend, size, steps, warmup)),
+  steps: (backend, size, steps, warmup, threads) =>
+    inWorker(`bench-${backend}`, (api) => api.steps(backend, size, steps, warmup, threads)),
   tensors: (backend, steps) => inWorker(`bench-tensors-${backend}`, (api) => api.tensors(backend, steps)),
 };

@@ -33,7 +33,14 @@ export interface BenchTensorsResult extends Selected {
 }
 
 export interface BenchApi {
-  steps(backend: BenchBackend, size: ModelSize, steps: number, warmup: number): Promise<BenchStepsResult>;
+  /** `threads`: the fused wasm engine's kernel threads (default: one per core up to 4, where isolated). */
+  steps(
+    backend: BenchBackend,
+    size: ModelSize,
+    steps: number,
+    warmup: number,
+    threads?: number,
+  ): Promise<BenchStepsResult>;
   tensors(backend: BenchBackend, steps: number): Promise<BenchTensorsResult>;
 }
 

@@ -10,7 +10,7 @@ import { experimentCoreSchema } from '../../core/experiment/schema';
 import { benchConfig, benchSteps } from '../../core/train/bench';
 import { createTrainer } from '../../core/train/trainer';
 import { selectBackend, type BackendName } from '../../../workers/backend';
-import '../../../workers/fused-wasm';
+import { useKernelThreads } from '../../../workers/fused-wasm';
 import type { BenchApi, BenchBackend } from './protocol';
 
 /** The tiny run of the tensor-count check: small policy, 2 prompts x 2 rollouts, no warm start. */
@@ -27,7 +27,8 @@ const tinyConfig = () =>
 const backendOf = (requested: BenchBackend): BackendName => (requested === 'wasm-tfjs' ? 'wasm' : requested);
 
 const api: BenchApi = {
-  async steps(requested, size, steps, warmup) {
+  async steps(requested, size, steps, warmup, threads) {
+    useKernelThreads(threads);
     const { name, fallbacks } = await selectBackend(backendOf(requested));
     const engine = requested === 'wasm-tfjs' ? 'tfjs' : 'auto';
     const result = await benchSteps(benchConfig(size), steps, warmup, false, engine);

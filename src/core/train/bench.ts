@@ -26,6 +26,8 @@ export interface StepBenchResult {
   backend: string;
   /** The engine that trained: TF.js ops, or the fused WebGPU kernels. */
   engine: EngineName;
+  /** The threads the engine's kernels ran on (the fused wasm engine: 1, or several in an isolated page). */
+  engineThreads?: number;
   task: string;
   size: ModelSize;
   rollouts: number;
@@ -132,6 +134,7 @@ export async function benchSteps(
     return {
       backend: tf.getBackend(),
       engine: trainer.engine,
+      ...(trainer.engineThreads ? { engineThreads: trainer.engineThreads } : {}),
       task: config.task,
       size: config.model.size,
       rollouts: config.sampling.groupSize * config.sampling.promptsPerStep,
