@@ -3,8 +3,12 @@
  * with a bias row and epilogues, layer norm and its gradient, attention and its gradient, the
  * head's loss, the embeddings, the gradient norm and Adam) as plain C for wasm32 with SIMD128.
  * No libc: every pointer is an offset into the module's own linear memory, which the host
- * (engine.ts) lays out; exp and log are computed here in double precision, so their float results
- * are correctly rounded nearly always, as TF.js's cpu kernels (Math.exp in double) give them.
+ * (engine.ts) lays out. The hot loops take exp and log in float, four at a time (Cephes, about
+ * 1e-7 relative); the loss's few scalar ones in double, correctly rounded nearly always, as
+ * TF.js's cpu kernels (Math.exp in double) give them. Every output element is computed by the same
+ * instructions in the same order whichever rows, sequences or ranges a call covers, so the
+ * threaded engine's slices (threads.ts) are bit-identical to one call. No FMA: relaxed SIMD is off
+ * by default in Node 20, and the products' multiply and add stay two instructions.
  *
  * Built by scripts/build-wasm.sh; the bytes are committed in kernels.wasm.ts.
  */
@@ -203,77 +207,144 @@ static inline f32 epilogue1(f32 acc, const f32 *c, const f32 *aux, i32 flags) {
   return acc;
 }
 
+/* Lanes 0 .. n - 1 of p (n = 1, 2 or 3), the rest 0: the last row of a column tail, read no further. */
+static inline v128_t load_lanes(const f32 *p, i32 n) {
+  v128_t v = wasm_v128_load32_zero(p);
+  if (n > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
+  if (n > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
+  return v;
+}
+
+/* The product's operands and epilogue, as mm takes them. */
+typedef struct {
+  i32 K, aCs, bRs, cRs, auxRs;
+  const f32 *B, *bias, *aux;
+  f32 *C;
+} Product;
+
+/*
+ * Stores the tile's rows 0 .. rows - 1, columns j .. j + 4 cols - 1 (cols 1 or 2 vectors) of
+ * acc [4 rows][cols], through the epilogue.
+ */
+static inline void store_tile(const Product *p, i32 flags, i32 i, i32 j, i32 rows, i32 cols, const v128_t *acc) {
+  for (i32 r = 0; r < rows; r++)
+    for (i32 h = 0; h < cols; h++) {
+      f32 *c = p->C + (i + r) * p->cRs + j + 4 * h;
+      const f32 *x = p->aux ? p->aux + (i + r) * p->auxRs + j + 4 * h : 0;
+      wasm_v128_store(c, epilogue4(acc[r * cols + h], c, x, flags));
+    }
+}
+
+/* The last columns j .. j + n - 1 (n < 4) of the tile's rows, lane by lane. */
+static inline void store_lanes(const Product *p, i32 flags, i32 i, i32 j, i32 rows, i32 n, const v128_t *acc) {
+  for (i32 r = 0; r < rows; r++) {
+    f32 lanes[4];
+    wasm_v128_store(lanes, acc[r]);
+    for (i32 l = 0; l < n; l++) {
+      f32 *c = p->C + (i + r) * p->cRs + j + l;
+      c[0] = epilogue1(lanes[l], c, p->aux ? p->aux + (i + r) * p->auxRs + j + l : 0, flags);
+    }
+  }
+}
+
+/*
+ * Four rows of C: a[r] are the rows' first elements of A (a row past M repeats the last one, and
+ * is computed and not stored), `rows` of them kept. Register tiles of 4 rows by 8 columns (8 v128
+ * accumulators), then 4 columns, then the last 1-3 columns in one vector; K innermost, in order.
+ */
+static inline void mm_rows4(const Product *p, i32 flags, i32 N, i32 i, i32 rows, const f32 *a0,
+                            const f32 *a1, const f32 *a2, const f32 *a3) {
+  const i32 K = p->K, aCs = p->aCs, bRs = p->bRs;
+  const f32 *bias = p->bias;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  i32 j = 0;
+  for (; j + 8 <= N; j += 8) {
+    v128_t b0 = bias ? wasm_v128_load(bias + j) : zero;
+    v128_t b1 = bias ? wasm_v128_load(bias + j + 4) : zero;
+    v128_t c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+    const f32 *bp = p->B + j;
+    i32 ko = 0;
+    for (i32 k = 0; k < K; k++, ko += aCs, bp += bRs) {
+      v128_t x0 = wasm_v128_load(bp), x1 = wasm_v128_load(bp + 4);
+      v128_t s0 = wasm_v128_load32_splat(a0 + ko);
+      v128_t s1 = wasm_v128_load32_splat(a1 + ko);
+      v128_t s2 = wasm_v128_load32_splat(a2 + ko);
+      v128_t s3 = wasm_v128_load32_splat(a3 + ko);
+      c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s0, x0));
+      c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s0, x1));
+      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s1, x0));
+      c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s1, x1));
+      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s2, x0));
+      c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s2, x1));
+      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s3, x0));
+      c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s3, x1));
+    }
+    v128_t acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+    store_tile(p, flags, i, j, rows, 2, acc);
+  }
+  for (; j < N; j += 4) {
+    /* 4 columns, or the last n < 4: their last B row read lane by lane, the others whole (the
+     * lanes past N read the next row's first values, and are dropped). */
+    const i32 n = N - j < 4 ? N - j : 4;
+    v128_t b0 = zero;
+    if (bias) b0 = n == 4 ? wasm_v128_load(bias + j) : load_lanes(bias + j, n);
+    v128_t c0 = b0, c1 = b0, c2 = b0, c3 = b0;
+    const f32 *bp = p->B + j;
+    i32 ko = 0;
+    const i32 whole = n == 4 ? K : K - 1;
+    i32 k = 0;
+    for (; k < whole; k++, ko += aCs, bp += bRs) {
+      v128_t x = wasm_v128_load(bp);
+      c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + ko), x));
+      c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(wasm_v128_load32_splat(a1 + ko), x));
+      c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(wasm_v128_load32_splat(a2 + ko), x));
+      c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(wasm_v128_load32_splat(a3 + ko), x));
+    }
+    if (k < K) {
+      v128_t x = load_lanes(bp, n);
+      c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + ko), x));
+      c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(wasm_v128_load32_splat(a1 + ko), x));
+      c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(wasm_v128_load32_splat(a2 + ko), x));
+      c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(wasm_v128_load32_splat(a3 + ko), x));
+    }
+    v128_t acc[4] = {c0, c1, c2, c3};
+    if (n == 4) store_tile(p, flags, i, j, rows, 1, acc);
+    else store_lanes(p, flags, i, j, rows, n, acc);
+  }
+}
+
 /*
  * C[i, j] = epilogue(bias[j] + sum_k A[i aRs + k aCs] B[k bRs + j]) for i < M, j < N, k < K:
  * B's rows contiguous (a transposed weight is transposed into scratch first), A by strides, so
  * x W, x^T dy (aRs = 1) and dy W^T (via transpose) are all this one kernel. bias may be 0 (none);
- * aux (ADD_AUX, RELU_MASK_AUX) is [M, N] with row stride auxRs. Register tiles of 4 rows by 8
- * columns: 8 v128 accumulators, K innermost.
+ * aux (ADD_AUX, RELU_MASK_AUX) is [M, N] with row stride auxRs. Every element is the bias plus its
+ * K products added in order, one multiply and one add each, whichever tile holds it: a call over
+ * some of the rows gives those rows bit for bit.
  */
+/* All of M's rows with one epilogue: `flags` is a constant in each call, so each has its own loops. */
+static inline void mm_all(const Product *p, i32 flags, i32 M, i32 N, const f32 *A, i32 aRs) {
+  i32 i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const f32 *a0 = A + i * aRs;
+    mm_rows4(p, flags, N, i, 4, a0, a0 + aRs, a0 + 2 * aRs, a0 + 3 * aRs);
+  }
+  if (i < M) {
+    const i32 rows = M - i;
+    const f32 *a0 = A + i * aRs, *last = A + (M - 1) * aRs;
+    mm_rows4(p, flags, N, i, rows, a0, rows > 1 ? a0 + aRs : last, rows > 2 ? a0 + 2 * aRs : last, last);
+  }
+}
+
 EXPORT(mm)
 void mm(i32 M, i32 N, i32 K, const f32 *A, i32 aRs, i32 aCs, const f32 *B, i32 bRs, f32 *C,
         i32 cRs, const f32 *bias, const f32 *aux, i32 auxRs, i32 flags) {
-  const v128_t zero = wasm_f32x4_splat(0.0f);
-  i32 i = 0;
-  for (; i + 4 <= M; i += 4) {
-    const f32 *a0 = A + i * aRs, *a1 = a0 + aRs, *a2 = a1 + aRs, *a3 = a2 + aRs;
-    i32 j = 0;
-    for (; j + 8 <= N; j += 8) {
-      v128_t b0i = bias ? wasm_v128_load(bias + j) : zero;
-      v128_t b1i = bias ? wasm_v128_load(bias + j + 4) : zero;
-      v128_t c00 = b0i, c01 = b1i, c10 = b0i, c11 = b1i, c20 = b0i, c21 = b1i, c30 = b0i, c31 = b1i;
-      const f32 *bp = B + j;
-      for (i32 k = 0; k < K; k++) {
-        v128_t x0 = wasm_v128_load(bp), x1 = wasm_v128_load(bp + 4);
-        bp += bRs;
-        i32 ko = k * aCs;
-        v128_t s0 = wasm_f32x4_splat(a0[ko]);
-        v128_t s1 = wasm_f32x4_splat(a1[ko]);
-        v128_t s2 = wasm_f32x4_splat(a2[ko]);
-        v128_t s3 = wasm_f32x4_splat(a3[ko]);
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s0, x0));
-        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s0, x1));
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s1, x0));
-        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s1, x1));
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s2, x0));
-        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s2, x1));
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s3, x0));
-        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s3, x1));
-      }
-      v128_t acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
-      for (i32 r = 0; r < 4; r++)
-        for (i32 h = 0; h < 2; h++) {
-          f32 *c = C + (i + r) * cRs + j + 4 * h;
-          const f32 *x = aux ? aux + (i + r) * auxRs + j + 4 * h : 0;
-          wasm_v128_store(c, epilogue4(acc[2 * r + h], c, x, flags));
-        }
-    }
-    for (; j < N; j++) {
-      for (i32 r = 0; r < 4; r++) {
-        const f32 *a = A + (i + r) * aRs;
-        f32 acc = bias ? bias[j] : 0.0f;
-        for (i32 k = 0; k < K; k++) acc += a[k * aCs] * B[k * bRs + j];
-        f32 *c = C + (i + r) * cRs + j;
-        *c = epilogue1(acc, c, aux ? aux + (i + r) * auxRs + j : 0, flags);
-      }
-    }
-  }
-  for (; i < M; i++) {
-    const f32 *a = A + i * aRs;
-    i32 j = 0;
-    for (; j + 4 <= N; j += 4) {
-      v128_t acc = bias ? wasm_v128_load(bias + j) : zero;
-      for (i32 k = 0; k < K; k++)
-        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(a[k * aCs]), wasm_v128_load(B + k * bRs + j)));
-      f32 *c = C + i * cRs + j;
-      wasm_v128_store(c, epilogue4(acc, c, aux ? aux + i * auxRs + j : 0, flags));
-    }
-    for (; j < N; j++) {
-      f32 acc = bias ? bias[j] : 0.0f;
-      for (i32 k = 0; k < K; k++) acc += a[k * aCs] * B[k * bRs + j];
-      f32 *c = C + i * cRs + j;
-      *c = epilogue1(acc, c, aux ? aux + i * auxRs + j : 0, flags);
-    }
+  const Product p = {K, aCs, bRs, cRs, auxRs, B, bias, aux, C};
+  switch (flags) {
+  case 0: mm_all(&p, 0, M, N, A, aRs); break;
+  case RELU: mm_all(&p, RELU, M, N, A, aRs); break;
+  case ADD_AUX: mm_all(&p, ADD_AUX, M, N, A, aRs); break;
+  case RELU_MASK_AUX: mm_all(&p, RELU_MASK_AUX, M, N, A, aRs); break;
+  default: mm_all(&p, flags, M, N, A, aRs);
   }
 }
 
@@ -293,10 +364,28 @@ void colsum(i32 R, i32 N, const f32 *B, i32 bRs, f32 *out) {
   }
 }
 
-/* dst [cols, rows] = src [rows, cols]^T, dst's rows dRs apart. */
+/* dst [cols, rows] = src [rows, cols]^T, dst's rows dRs apart: 4 x 4 blocks in registers, then the edges. */
 EXPORT(transpose)
 void transpose(i32 rows, i32 cols, const f32 *src, f32 *dst, i32 dRs) {
-  for (i32 r = 0; r < rows; r++)
+  i32 r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const f32 *s0 = src + r * cols;
+    i32 c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      v128_t x0 = wasm_v128_load(s0 + c), x1 = wasm_v128_load(s0 + cols + c);
+      v128_t x2 = wasm_v128_load(s0 + 2 * cols + c), x3 = wasm_v128_load(s0 + 3 * cols + c);
+      v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7);
+      v128_t t2 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+      f32 *d = dst + c * dRs + r;
+      wasm_v128_store(d, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+      wasm_v128_store(d + dRs, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+      wasm_v128_store(d + 2 * dRs, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+      wasm_v128_store(d + 3 * dRs, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+    }
+    for (; c < cols; c++)
+      for (i32 q = 0; q < 4; q++) dst[c * dRs + r + q] = s0[q * cols + c];
+  }
+  for (; r < rows; r++)
     for (i32 c = 0; c < cols; c++) dst[c * dRs + r] = src[r * cols + c];
 }
 
@@ -304,24 +393,35 @@ void transpose(i32 rows, i32 cols, const f32 *src, f32 *dst, i32 dRs) {
 
 #define LN_EPS 1e-5f
 
+static inline f32 hsum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
+         wasm_f32x4_extract_lane(v, 3);
+}
+
+/*
+ * Per row: mean and variance over D (four lanes, then the lanes in a fixed order; D is a multiple
+ * of 4, as the head width is), then y = (x - mean) rstd g + b; xhat and rstd kept when asked.
+ */
 EXPORT(layer_norm)
 void layer_norm(i32 R, i32 D, const f32 *x, const f32 *g, const f32 *b, f32 *y, f32 *xhat, f32 *rstd) {
   for (i32 r = 0; r < R; r++) {
     const f32 *xr = x + r * D;
-    f32 mean = 0.0f;
-    for (i32 c = 0; c < D; c++) mean += xr[c];
-    mean /= (f32)D;
-    f32 var = 0.0f;
-    for (i32 c = 0; c < D; c++) {
-      f32 z = xr[c] - mean;
-      var += z * z;
+    v128_t s = wasm_f32x4_splat(0.0f);
+    for (i32 c = 0; c < D; c += 4) s = wasm_f32x4_add(s, wasm_v128_load(xr + c));
+    const f32 mean = hsum(s) / (f32)D;
+    const v128_t m = wasm_f32x4_splat(mean);
+    v128_t q = wasm_f32x4_splat(0.0f);
+    for (i32 c = 0; c < D; c += 4) {
+      v128_t z = wasm_f32x4_sub(wasm_v128_load(xr + c), m);
+      q = wasm_f32x4_add(q, wasm_f32x4_mul(z, z));
     }
-    f32 inv = 1.0f / __builtin_sqrtf(var / (f32)D + LN_EPS);
+    const f32 inv = 1.0f / __builtin_sqrtf(hsum(q) / (f32)D + LN_EPS);
     if (rstd) rstd[r] = inv;
-    for (i32 c = 0; c < D; c++) {
-      f32 h = (xr[c] - mean) * inv;
-      if (xhat) xhat[r * D + c] = h;
-      y[r * D + c] = h * g[c] + b[c];
+    const v128_t iv = wasm_f32x4_splat(inv);
+    for (i32 c = 0; c < D; c += 4) {
+      v128_t h = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + c), m), iv);
+      if (xhat) wasm_v128_store(xhat + r * D + c, h);
+      wasm_v128_store(y + r * D + c, wasm_f32x4_add(wasm_f32x4_mul(h, wasm_v128_load(g + c)), wasm_v128_load(b + c)));
     }
   }
 }
@@ -330,24 +430,29 @@ void layer_norm(i32 R, i32 D, const f32 *x, const f32 *g, const f32 *b, f32 *y, 
 EXPORT(layer_norm_grad)
 void layer_norm_grad(i32 R, i32 D, const f32 *g, const f32 *dy, const f32 *xhat, const f32 *rstd,
                      f32 *dx, i32 accumulate, f32 *gradG, f32 *gradB) {
-  for (i32 c = 0; c < D; c++) gradG[c] = gradB[c] = 0.0f;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (i32 c = 0; c < D; c += 4) {
+    wasm_v128_store(gradG + c, zero);
+    wasm_v128_store(gradB + c, zero);
+  }
   for (i32 r = 0; r < R; r++) {
     const f32 *d = dy + r * D, *h = xhat + r * D;
-    f32 mdh = 0.0f, mdhh = 0.0f;
-    for (i32 c = 0; c < D; c++) {
-      f32 dh = d[c] * g[c];
-      mdh += dh;
-      mdhh += dh * h[c];
-      gradG[c] += d[c] * h[c];
-      gradB[c] += d[c];
+    v128_t sdh = zero, sdhh = zero;
+    for (i32 c = 0; c < D; c += 4) {
+      v128_t dv = wasm_v128_load(d + c), hv = wasm_v128_load(h + c);
+      v128_t dh = wasm_f32x4_mul(dv, wasm_v128_load(g + c));
+      sdh = wasm_f32x4_add(sdh, dh);
+      sdhh = wasm_f32x4_add(sdhh, wasm_f32x4_mul(dh, hv));
+      wasm_v128_store(gradG + c, wasm_f32x4_add(wasm_v128_load(gradG + c), wasm_f32x4_mul(dv, hv)));
+      wasm_v128_store(gradB + c, wasm_f32x4_add(wasm_v128_load(gradB + c), dv));
     }
-    mdh /= (f32)D;
-    mdhh /= (f32)D;
-    f32 s = rstd[r];
+    const v128_t mdh = wasm_f32x4_splat(hsum(sdh) / (f32)D), mdhh = wasm_f32x4_splat(hsum(sdhh) / (f32)D);
+    const v128_t s = wasm_f32x4_splat(rstd[r]);
     f32 *o = dx + r * D;
-    for (i32 c = 0; c < D; c++) {
-      f32 v = s * (d[c] * g[c] - mdh - h[c] * mdhh);
-      o[c] = accumulate ? o[c] + v : v;
+    for (i32 c = 0; c < D; c += 4) {
+      v128_t dh = wasm_f32x4_mul(wasm_v128_load(d + c), wasm_v128_load(g + c));
+      v128_t v = wasm_f32x4_mul(s, wasm_f32x4_sub(wasm_f32x4_sub(dh, mdh), wasm_f32x4_mul(wasm_v128_load(h + c), mdhh)));
+      wasm_v128_store(o + c, accumulate ? wasm_f32x4_add(wasm_v128_load(o + c), v) : v);
     }
   }
 }
@@ -358,26 +463,113 @@ void layer_norm_grad(i32 R, i32 D, const f32 *g, const f32 *dy, const f32 *xhat,
  * Rows are packed: sequence n holds rows seq[n] .. seq[n + 1] - 1 (its positions 0, 1, ...), at most
  * S of them; the rows after a sequence's last scored target are left out by the host, since
  * nothing before them depends on them. Row r of a sequence is row seq[n] + r of every [rows, .]
- * buffer; probabilities are [N, H, S, S] with the full S.
+ * buffer; probabilities are [N, H, S, S] with the full S. Head widths are multiples of 4 (engine.ts
+ * checks).
  */
 
-static inline f32 hsum(v128_t v) {
-  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
-         wasm_f32x4_extract_lane(v, 3);
+
+/*
+ * [a . x0, a . x1, a . x2, a . x3] over n floats (n a multiple of 4): four dot products in one
+ * vector, each summed in the same order as every other.
+ */
+static inline v128_t dot4x4(const f32 *a, const f32 *x0, const f32 *x1, const f32 *x2, const f32 *x3, i32 n) {
+  v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+  for (i32 c = 0; c < n; c += 4) {
+    v128_t av = wasm_v128_load(a + c);
+    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(av, wasm_v128_load(x0 + c)));
+    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(av, wasm_v128_load(x1 + c)));
+    s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(av, wasm_v128_load(x2 + c)));
+    s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(av, wasm_v128_load(x3 + c)));
+  }
+  /* Lane l of the result: (s_l[0] + s_l[2]) + (s_l[1] + s_l[3]). */
+  v128_t t01 = wasm_f32x4_add(wasm_i32x4_shuffle(s0, s1, 0, 4, 1, 5), wasm_i32x4_shuffle(s0, s1, 2, 6, 3, 7));
+  v128_t t23 = wasm_f32x4_add(wasm_i32x4_shuffle(s2, s3, 0, 4, 1, 5), wasm_i32x4_shuffle(s2, s3, 2, 6, 3, 7));
+  return wasm_f32x4_add(wasm_i32x4_shuffle(t01, t23, 0, 1, 4, 5), wasm_i32x4_shuffle(t01, t23, 2, 3, 6, 7));
 }
 
-/* a . b over n floats, n a multiple of 4 (head widths are: engine.ts checks it). */
-static inline f32 dot4(const f32 *a, const f32 *b, i32 n) {
-  v128_t acc = wasm_f32x4_splat(0.0f);
-  for (i32 c = 0; c < n; c += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a + c), wasm_v128_load(b + c)));
-  return hsum(acc);
+/*
+ * out[j] = scale (a . x_j) for j = 0 .. count - 1, x_j = x + j xRs; four at a time (the last block
+ * repeats x_{count-1} for the lanes past count, which are not stored).
+ */
+static inline void dots(const f32 *a, const f32 *x, i32 xRs, i32 count, i32 n, f32 scale, f32 *out) {
+  const v128_t sc = wasm_f32x4_splat(scale);
+  for (i32 j = 0; j < count; j += 4) {
+    const i32 last = count - 1;
+    const f32 *x0 = x + j * xRs;
+    const f32 *x1 = x + (j + 1 <= last ? j + 1 : last) * xRs;
+    const f32 *x2 = x + (j + 2 <= last ? j + 2 : last) * xRs;
+    const f32 *x3 = x + (j + 3 <= last ? j + 3 : last) * xRs;
+    v128_t s = wasm_f32x4_mul(dot4x4(a, x0, x1, x2, x3, n), sc);
+    if (j + 4 <= count) {
+      wasm_v128_store(out + j, s);
+    } else {
+      f32 lanes[4];
+      wasm_v128_store(lanes, s);
+      for (i32 l = 0; j + l < count; l++) out[j + l] = lanes[l];
+    }
+  }
 }
 
-/* o += s x over n floats, n a multiple of 4. */
-static inline void axpy4(f32 *o, f32 s, const f32 *x, i32 n) {
-  v128_t sv = wasm_f32x4_splat(s);
-  for (i32 c = 0; c < n; c += 4)
-    wasm_v128_store(o + c, wasm_f32x4_add(wasm_v128_load(o + c), wasm_f32x4_mul(sv, wasm_v128_load(x + c))));
+/* Softmax in place over p[0 .. count - 1] (exp four at a time), then p[count .. width - 1] = 0. */
+static inline void softmax_row(f32 *p, i32 count, i32 width) {
+  v128_t m4 = wasm_f32x4_splat(-3.0e38f);
+  i32 j = 0;
+  for (; j + 4 <= count; j += 4) m4 = wasm_f32x4_pmax(m4, wasm_v128_load(p + j));
+  f32 mx = wasm_f32x4_extract_lane(m4, 0);
+  if (wasm_f32x4_extract_lane(m4, 1) > mx) mx = wasm_f32x4_extract_lane(m4, 1);
+  if (wasm_f32x4_extract_lane(m4, 2) > mx) mx = wasm_f32x4_extract_lane(m4, 2);
+  if (wasm_f32x4_extract_lane(m4, 3) > mx) mx = wasm_f32x4_extract_lane(m4, 3);
+  for (; j < count; j++)
+    if (p[j] > mx) mx = p[j];
+  const v128_t mv = wasm_f32x4_splat(mx);
+  v128_t s4 = wasm_f32x4_splat(0.0f);
+  j = 0;
+  for (; j + 4 <= count; j += 4) {
+    v128_t e = exp4(wasm_f32x4_sub(wasm_v128_load(p + j), mv));
+    wasm_v128_store(p + j, e);
+    s4 = wasm_f32x4_add(s4, e);
+  }
+  f32 sum = hsum(s4);
+  for (; j < count; j++) {
+    f32 e = expf_fast(p[j] - mx);
+    p[j] = e;
+    sum += e;
+  }
+  const v128_t iv = wasm_f32x4_splat(sum);
+  j = 0;
+  for (; j + 4 <= count; j += 4) wasm_v128_store(p + j, wasm_f32x4_div(wasm_v128_load(p + j), iv));
+  for (; j < count; j++) p[j] = p[j] / sum;
+  for (; j < width; j++) p[j] = 0.0f;
+}
+
+/*
+ * o[0 .. n - 1] = sum_j w[j] x_j for j = 0 .. count - 1 (x_j = x + j xRs), in order of j, held in
+ * registers 16 floats at a time.
+ */
+static inline void weighted_sum(f32 *o, const f32 *w, i32 wStride, const f32 *x, i32 xRs, i32 count, i32 n) {
+  i32 c = 0;
+  for (; c + 16 <= n; c += 16) {
+    v128_t o0 = wasm_f32x4_splat(0.0f), o1 = o0, o2 = o0, o3 = o0;
+    const f32 *xj = x + c;
+    for (i32 j = 0; j < count; j++, xj += xRs) {
+      v128_t s = wasm_f32x4_splat(w[j * wStride]);
+      o0 = wasm_f32x4_add(o0, wasm_f32x4_mul(s, wasm_v128_load(xj)));
+      o1 = wasm_f32x4_add(o1, wasm_f32x4_mul(s, wasm_v128_load(xj + 4)));
+      o2 = wasm_f32x4_add(o2, wasm_f32x4_mul(s, wasm_v128_load(xj + 8)));
+      o3 = wasm_f32x4_add(o3, wasm_f32x4_mul(s, wasm_v128_load(xj + 12)));
+    }
+    wasm_v128_store(o + c, o0);
+    wasm_v128_store(o + c + 4, o1);
+    wasm_v128_store(o + c + 8, o2);
+    wasm_v128_store(o + c + 12, o3);
+  }
+  for (; c < n; c += 4) {
+    v128_t o0 = wasm_f32x4_splat(0.0f);
+    const f32 *xj = x + c;
+    for (i32 j = 0; j < count; j++, xj += xRs)
+      o0 = wasm_f32x4_add(o0, wasm_f32x4_mul(wasm_f32x4_splat(w[j * wStride]), wasm_v128_load(xj)));
+    wasm_v128_store(o + c, o0);
+  }
 }
 
 /* Causal attention of every (sequence, head): qkv [rows, 3D] -> ctx [rows, D], probs. */
@@ -392,23 +584,10 @@ void attention(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, f32 *
       f32 *ctxn = ctx + base * D;
       f32 *p = probs + (n * H + h) * S * S;
       for (i32 i = 0; i < len; i++) {
-        const f32 *q = qkvn + i * 3 * D + h * HD;
-        f32 mx = -3.0e38f;
-        for (i32 j = 0; j <= i; j++) {
-          f32 s = dot4(q, qkvn + j * 3 * D + D + h * HD, HD) * scale;
-          p[i * S + j] = s;
-          if (s > mx) mx = s;
-        }
-        f32 sum = 0.0f;
-        for (i32 j = 0; j <= i; j++) {
-          f32 e = expf_fast(p[i * S + j] - mx);
-          p[i * S + j] = e;
-          sum += e;
-        }
-        for (i32 j = 0; j < S; j++) p[i * S + j] = j <= i ? p[i * S + j] / sum : 0.0f;
-        f32 *o = ctxn + i * D + h * HD;
-        for (i32 c = 0; c < HD; c++) o[c] = 0.0f;
-        for (i32 j = 0; j <= i; j++) axpy4(o, p[i * S + j], qkvn + j * 3 * D + 2 * D + h * HD, HD);
+        f32 *pi = p + i * S;
+        dots(qkvn + i * 3 * D + h * HD, qkvn + D + h * HD, 3 * D, i + 1, HD, scale, pi);
+        softmax_row(pi, i + 1, S);
+        weighted_sum(ctxn + i * D + h * HD, pi, 1, qkvn + 2 * D + h * HD, 3 * D, i + 1, HD);
       }
     }
 }
@@ -425,22 +604,20 @@ void attention_grad(i32 N, const i32 *seq, i32 S, i32 D, i32 H, const f32 *qkv, 
       const f32 *p = probs + (n * H + h) * S * S;
       for (i32 i = 0; i < len; i++) {
         const f32 *g = gctx + (base + i) * D + h * HD;
+        f32 *dsi = ds + i * S;
+        const f32 *pi = p + i * S;
+        /* ds = p (g . v_j - sum_j p g . v_j) scale */
+        dots(g, qkv + base * 3 * D + 2 * D + h * HD, 3 * D, i + 1, HD, 1.0f, dsi);
         f32 dot = 0.0f;
-        for (i32 j = 0; j <= i; j++) {
-          f32 s = dot4(g, qkv + (base + j) * 3 * D + 2 * D + h * HD, HD);
-          ds[i * S + j] = s;
-          dot += p[i * S + j] * s;
-        }
-        for (i32 j = 0; j <= i; j++) ds[i * S + j] = p[i * S + j] * (ds[i * S + j] - dot) * scale;
+        for (i32 j = 0; j <= i; j++) dot += pi[j] * dsi[j];
+        for (i32 j = 0; j <= i; j++) dsi[j] = pi[j] * (dsi[j] - dot) * scale;
       }
       for (i32 i = 0; i < len; i++) {
         f32 *dq = gqkv + (base + i) * 3 * D + h * HD, *dk = dq + D, *dv = dq + 2 * D;
-        for (i32 c = 0; c < HD; c++) dq[c] = dk[c] = dv[c] = 0.0f;
-        for (i32 j = 0; j <= i; j++) axpy4(dq, ds[i * S + j], qkv + (base + j) * 3 * D + D + h * HD, HD);
-        for (i32 q = i; q < len; q++) {
-          axpy4(dk, ds[q * S + i], qkv + (base + q) * 3 * D + h * HD, HD);
-          axpy4(dv, p[q * S + i], gctx + (base + q) * D + h * HD, HD);
-        }
+        /* dq_i = sum_{j <= i} ds_ij k_j; dk_i = sum_{q >= i} ds_qi q_q; dv_i = sum_{q >= i} p_qi g_q. */
+        weighted_sum(dq, ds + i * S, 1, qkv + base * 3 * D + D + h * HD, 3 * D, i + 1, HD);
+        weighted_sum(dk, ds + i * S + i, S, qkv + (base + i) * 3 * D + h * HD, 3 * D, len - i, HD);
+        weighted_sum(dv, p + i * S + i, S, gctx + (base + i) * D + h * HD, D, len - i, HD);
       }
     }
 }
@@ -487,34 +664,60 @@ EXPORT(head_loss)
 void head_loss(i32 R, i32 V, i32 mode, f32 *logits, const f32 *maskAdd, const i32 *tgts, const i32 *seqOf,
                const f32 *rowData, const f32 *advs, f32 *logps, i32 oldAt, f32 *rowStats, f32 temperature,
                f32 epsClip, f32 betaKL, f32 entCoef, f32 invValid, i32 firstPass, f32 *e) {
+  const v128_t tv = wasm_f32x4_splat(temperature);
+  const v128_t iota = wasm_i32x4_make(0, 1, 2, 3);
+  /* Four logits at a time up to V4; the last V - V4 one by one (a row's tail is the next row's head). */
+  const i32 V4 = V & ~3;
   for (i32 r = 0; r < R; r++) {
     i32 tgt = tgts[r];
     f32 *z = logits + r * V;
-    f32 mx = -3.0e38f;
-    for (i32 v = 0; v < V; v++) {
+    v128_t m4 = wasm_f32x4_splat(-3.0e38f);
+    for (i32 v = 0; v < V4; v += 4) {
+      v128_t zv = wasm_f32x4_div(wasm_f32x4_add(wasm_v128_load(z + v), wasm_v128_load(maskAdd + v)), tv);
+      wasm_v128_store(z + v, zv);
+      m4 = wasm_f32x4_pmax(m4, zv);
+    }
+    f32 mx = wasm_f32x4_extract_lane(m4, 0);
+    if (wasm_f32x4_extract_lane(m4, 1) > mx) mx = wasm_f32x4_extract_lane(m4, 1);
+    if (wasm_f32x4_extract_lane(m4, 2) > mx) mx = wasm_f32x4_extract_lane(m4, 2);
+    if (wasm_f32x4_extract_lane(m4, 3) > mx) mx = wasm_f32x4_extract_lane(m4, 3);
+    for (i32 v = V4; v < V; v++) {
       f32 zv = (z[v] + maskAdd[v]) / temperature;
       z[v] = zv;
       if (zv > mx) mx = zv;
     }
-    /* e = exp(z - max) once per logit (V padded to a multiple of 4 in scratch), p = e / sum. */
-    i32 v4 = 0;
-    for (; v4 + 4 <= V; v4 += 4)
-      wasm_v128_store(e + v4, exp4(wasm_f32x4_sub(wasm_v128_load(z + v4), wasm_f32x4_splat(mx))));
-    for (; v4 < V; v4++) e[v4] = expf_(z[v4] - mx);
-    f32 sum = 0.0f;
-    for (i32 v = 0; v < V; v++) sum += e[v];
+    /* e = exp(z - max) once per logit, into the scratch row; p = e / sum. */
+    const v128_t mv = wasm_f32x4_splat(mx);
+    v128_t s4 = wasm_f32x4_splat(0.0f);
+    for (i32 v = 0; v < V4; v += 4) {
+      v128_t ev = exp4(wasm_f32x4_sub(wasm_v128_load(z + v), mv));
+      wasm_v128_store(e + v, ev);
+      s4 = wasm_f32x4_add(s4, ev);
+    }
+    f32 sum = hsum(s4);
+    for (i32 v = V4; v < V; v++) {
+      e[v] = expf_fast(z[v] - mx);
+      sum += e[v];
+    }
     f32 lse = mx + logf_(sum);
+    if (mode == 0) {
+      logps[r] = z[tgt] - lse;
+      continue;
+    }
     f32 inv = 1.0f / sum;
-    f32 entropy = 0.0f;
-    for (i32 v = 0; v < V; v++) {
+    const v128_t iv = wasm_f32x4_splat(inv), lv = wasm_f32x4_splat(lse);
+    v128_t ent4 = wasm_f32x4_splat(0.0f);
+    for (i32 v = 0; v < V4; v += 4) {
+      v128_t pv = wasm_f32x4_mul(wasm_v128_load(e + v), iv);
+      wasm_v128_store(e + v, pv);
+      ent4 = wasm_f32x4_sub(ent4, wasm_f32x4_mul(pv, wasm_f32x4_sub(wasm_v128_load(z + v), lv)));
+    }
+    f32 entropy = hsum(ent4);
+    for (i32 v = V4; v < V; v++) {
       e[v] *= inv;
       entropy -= e[v] * (z[v] - lse);
     }
     f32 logp = z[tgt] - lse;
-    if (mode == 0) {
-      logps[r] = logp;
-      continue;
-    }
     f32 m = rowData[2 * r], coef = rowData[2 * r + 1], adv = advs[seqOf[r]];
     f32 logpOld = firstPass ? logp : logps[oldAt + r];
     f32 ratio = expf_((logp - logpOld) * m);
@@ -533,7 +736,17 @@ void head_loss(i32 R, i32 V, i32 mode, f32 *logits, const f32 *maskAdd, const i3
     f32 kl = (elr - lr - 1.0f) * m;
     if (betaKL != 0.0f && raw >= -KL_BOUND && raw <= KL_BOUND) gLogp -= betaKL * invValid * m * (elr - 1.0f) * m;
     f32 gEnt = -entCoef * invValid * m;
-    for (i32 v = 0; v < V; v++) {
+    const v128_t gl = wasm_f32x4_splat(gLogp), ge = wasm_f32x4_splat(gEnt), en = wasm_f32x4_splat(entropy);
+    const v128_t tg = wasm_i32x4_splat(tgt), one = wasm_f32x4_splat(1.0f);
+    for (i32 v = 0; v < V4; v += 4) {
+      v128_t lp = wasm_f32x4_sub(wasm_v128_load(z + v), lv);
+      v128_t pv = wasm_v128_load(e + v);
+      v128_t onehot = wasm_v128_and(wasm_i32x4_eq(wasm_i32x4_add(iota, wasm_i32x4_splat(v)), tg), one);
+      v128_t gz = wasm_f32x4_sub(wasm_f32x4_mul(gl, wasm_f32x4_sub(onehot, pv)),
+                                 wasm_f32x4_mul(wasm_f32x4_mul(ge, pv), wasm_f32x4_add(lp, en)));
+      wasm_v128_store(z + v, wasm_f32x4_div(gz, tv));
+    }
+    for (i32 v = V4; v < V; v++) {
       f32 lp = z[v] - lse;
       f32 p = e[v];
       f32 onehot = v == tgt ? 1.0f : 0.0f;
@@ -584,7 +797,21 @@ f32 grad_norm(i32 total, const f32 *g) {
 EXPORT(adam)
 void adam(i32 total, f32 *p, const f32 *g, f32 *m1, f32 *m2, f32 clip, f32 beta1, f32 beta2, f32 stepSize,
           f32 invSqrtBc2, f32 eps) {
-  for (i32 i = 0; i < total; i++) {
+  /* Four at a time, each lane the scalar loop's operations in its order; the last ones alone. */
+  const v128_t cl = wasm_f32x4_splat(clip), b1 = wasm_f32x4_splat(beta1), b2 = wasm_f32x4_splat(beta2);
+  const v128_t c1 = wasm_f32x4_splat(1.0f - beta1), c2 = wasm_f32x4_splat(1.0f - beta2);
+  const v128_t st = wasm_f32x4_splat(stepSize), ib = wasm_f32x4_splat(invSqrtBc2), ep = wasm_f32x4_splat(eps);
+  i32 i = 0;
+  for (; i + 4 <= total; i += 4) {
+    v128_t gi = wasm_f32x4_mul(wasm_v128_load(g + i), cl);
+    v128_t m = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m1 + i)), wasm_f32x4_mul(c1, gi));
+    v128_t v = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(m2 + i)), wasm_f32x4_mul(wasm_f32x4_mul(c2, gi), gi));
+    wasm_v128_store(m1 + i, m);
+    wasm_v128_store(m2 + i, v);
+    v128_t den = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sqrt(v), ib), ep);
+    wasm_v128_store(p + i, wasm_f32x4_sub(wasm_v128_load(p + i), wasm_f32x4_div(wasm_f32x4_mul(st, m), den)));
+  }
+  for (; i < total; i++) {
     f32 gi = g[i] * clip;
     f32 m = beta1 * m1[i] + (1.0f - beta1) * gi;
     f32 v = beta2 * m2[i] + (1.0f - beta2) * gi * gi;
@@ -624,26 +851,14 @@ void attention_step(i32 A, const i32 *act, i32 T, i32 pos, i32 D, i32 H, const f
     const i32 n = act[a];
     const f32 *q = qkv + a * 3 * D;
     f32 *kn = kc + n * T * D, *vn = vc + n * T * D;
-    for (i32 c = 0; c < D; c++) {
-      kn[pos * D + c] = q[D + c];
-      vn[pos * D + c] = q[2 * D + c];
+    for (i32 c = 0; c < D; c += 4) {
+      wasm_v128_store(kn + pos * D + c, wasm_v128_load(q + D + c));
+      wasm_v128_store(vn + pos * D + c, wasm_v128_load(q + 2 * D + c));
     }
     for (i32 h = 0; h < H; h++) {
-      f32 mx = -3.0e38f;
-      for (i32 j = 0; j <= pos; j++) {
-        f32 s = dot4(q + h * HD, kn + j * D + h * HD, HD) * scale;
-        sc[j] = s;
-        if (s > mx) mx = s;
-      }
-      f32 sum = 0.0f;
-      for (i32 j = 0; j <= pos; j++) {
-        f32 e = expf_fast(sc[j] - mx);
-        sc[j] = e;
-        sum += e;
-      }
-      f32 *o = ctx + a * D + h * HD;
-      for (i32 c = 0; c < HD; c++) o[c] = 0.0f;
-      for (i32 j = 0; j <= pos; j++) axpy4(o, sc[j] / sum, vn + j * D + h * HD, HD);
+      dots(q + h * HD, kn + h * HD, D, pos + 1, HD, scale, sc);
+      softmax_row(sc, pos + 1, pos + 1);
+      weighted_sum(ctx + a * D + h * HD, sc, 1, vn + h * HD, D, pos + 1, HD);
     }
   }
 }
@@ -651,7 +866,8 @@ void attention_step(i32 A, const i32 *act, i32 T, i32 pos, i32 D, i32 H, const f
 /*
  * The next token of each running rollout from logits [A, V]: never-emitted tokens masked, plus the
  * temperature times Gumbel noise from the raw draws [N, V] (none when greedy), the first maximum;
- * <pad> after <eos>. done [N] (i32) holds which rollouts have ended; g: V floats of scratch.
+ * <pad> after <eos>. done [N] (i32) holds which rollouts have ended; g (V floats of scratch) is no
+ * longer needed: the noise is drawn four at a time as it is added.
  */
 EXPORT(sample_pick)
 void sample_pick(i32 A, const i32 *act, i32 V, i32 T, i32 pos, const f32 *logits, const f32 *maskAdd,
@@ -661,23 +877,44 @@ void sample_pick(i32 A, const i32 *act, i32 V, i32 T, i32 pos, const f32 *logits
     const i32 n = act[a];
     const f32 *z = logits + a * V;
     const unsigned *d = draws + n * V;
-    /* The noise first, four draws at a time, into the scratch row g. */
-    if (!greedy) {
-      i32 v = 0;
-      for (; v + 4 <= V; v += 4) wasm_v128_store(g + v, gumbel4(wasm_v128_load(d + v)));
-      for (; v < V; v++) {
-        f32 u = (f32)d[v] * 2.3283064365386963e-10f;
-        g[v] = -logf_fast(-logf_fast(u + 1e-20f) + 1e-20f);
-      }
+    /* Four logits at a time, each lane keeping its first maximum; then the lanes' first maximum and
+     * the tail one by one: the first maximum of the row. */
+    const i32 V4 = V & ~3;
+    const v128_t tv = wasm_f32x4_splat(temperature);
+    v128_t bestV = wasm_f32x4_splat(-3.4e38f), bestI = wasm_i32x4_splat(0);
+    v128_t idx = wasm_i32x4_make(0, 1, 2, 3);
+    for (i32 v = 0; v < V4; v += 4, idx = wasm_i32x4_add(idx, wasm_i32x4_splat(4))) {
+      v128_t acc = wasm_f32x4_add(wasm_v128_load(z + v), wasm_v128_load(maskAdd + v));
+      if (!greedy) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(tv, gumbel4(wasm_v128_load(d + v))));
+      v128_t better = wasm_f32x4_gt(acc, bestV);
+      if (v == 0) better = wasm_i32x4_splat(-1);
+      bestV = wasm_v128_bitselect(acc, bestV, better);
+      bestI = wasm_v128_bitselect(idx, bestI, better);
     }
+    f32 vals[4];
+    i32 inds[4];
+    wasm_v128_store(vals, bestV);
+    wasm_v128_store(inds, bestI);
     i32 best = 0;
     f32 bestValue = -3.4e38f;
-    for (i32 v = 0; v < V; v++) {
+    i32 have = 0;
+    if (V4 > 0)
+      for (i32 l = 0; l < 4; l++)
+        if (!have || vals[l] > bestValue || (vals[l] == bestValue && inds[l] < best)) {
+          bestValue = vals[l];
+          best = inds[l];
+          have = 1;
+        }
+    for (i32 v = V4; v < V; v++) {
       f32 acc = z[v] + maskAdd[v];
-      if (!greedy) acc += temperature * g[v];
-      if (v == 0 || acc > bestValue) {
+      if (!greedy) {
+        f32 u = (f32)d[v] * 2.3283064365386963e-10f;
+        acc += temperature * -logf_fast(-logf_fast(u + 1e-20f) + 1e-20f);
+      }
+      if (!have || acc > bestValue) {
         bestValue = acc;
         best = v;
+        have = 1;
       }
     }
     i32 t = done[n] ? pad : best;
