@@ -29,9 +29,35 @@ export function passVector(
   params: CriterionParams,
   corpus: readonly DecodedRollout[],
 ): Uint8Array {
-  const compiled = compileRubric({ criteria: [{ id: 'c', name: 'c', params, weight: 1 }] }, task.lexicon);
-  const scores = compiled.scoreBatch(corpus);
-  return Uint8Array.from(scores, (s) => (s === 1 ? 1 : 0));
+  return passVectors(task, [params], corpus)[0];
+}
+
+/** Most criteria a rubric holds: candidates are scored that many at a time. */
+const RUBRIC_LIMIT = 16;
+
+/**
+ * Pass vectors of many criteria, scored by the rubric compiler as a run scores them, sixteen
+ * criteria to a rubric so that each sentence is folded once per sixteen rather than once each.
+ */
+export function passVectors(
+  task: Task,
+  params: readonly CriterionParams[],
+  corpus: readonly DecodedRollout[],
+): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let start = 0; start < params.length; start += RUBRIC_LIMIT) {
+    const chunk = params.slice(start, start + RUBRIC_LIMIT);
+    const compiled = compileRubric(
+      { criteria: chunk.map((p, i) => ({ id: `c${i}`, name: `c${i}`, params: p, weight: 1 })) },
+      task.lexicon,
+    );
+    const scores = compiled.scoreBatch(corpus);
+    const K = chunk.length;
+    chunk.forEach((_, k) =>
+      out.push(Uint8Array.from({ length: corpus.length }, (_, n) => (scores[n * K + k] === 1 ? 1 : 0))),
+    );
+  }
+  return out;
 }
 
 export function passRate(pass: Uint8Array): number {

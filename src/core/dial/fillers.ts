@@ -7,7 +7,7 @@
 import type { CriterionParams } from '../rubric/schema';
 import type { DecodedRollout } from '../rubric/types';
 import type { Task } from '../task/types';
-import { passRate, passVector, phi } from './corpus';
+import { passRate, passVectors, phi } from './corpus';
 
 export interface FillerCandidate {
   id: string;
@@ -105,10 +105,17 @@ export function measureFillers(
   corpus: readonly DecodedRollout[],
   lagging: Uint8Array,
 ): MeasuredFiller[] {
-  return candidates.map((c) => {
-    const pass = passVector(task, c.params, corpus);
-    return { ...c, pass, passRate: passRate(pass), phiWithLagging: phi(pass, lagging) };
-  });
+  const passes = passVectors(
+    task,
+    candidates.map((c) => c.params),
+    corpus,
+  );
+  return candidates.map((c, i) => ({
+    ...c,
+    pass: passes[i],
+    passRate: passRate(passes[i]),
+    phiWithLagging: phi(passes[i], lagging),
+  }));
 }
 
 function contradicts(a: FillerCandidate, b: FillerCandidate): boolean {

@@ -57,7 +57,12 @@ function holdersOf(task: Task, sentences: readonly (readonly string[])[]): Holde
   const topics = new Set([...task.topics.train, ...task.topics.heldOut]);
   const holders = new Map<string, number[]>();
   sentences.forEach((words, n) => {
-    for (const w of new Set(words)) if (!topics.has(w)) holders.set(w, [...(holders.get(w) ?? []), n]);
+    for (const w of new Set(words)) {
+      if (topics.has(w)) continue;
+      const list = holders.get(w);
+      if (list) list.push(n);
+      else holders.set(w, [n]);
+    }
   });
   const meanLength = (list: readonly number[]) =>
     list.reduce((a, n) => a + sentences[n].length, 0) / list.length;

@@ -1,0 +1,49 @@
+/** `lab dial`'s flags: bad input is a UsageError naming the flag; nothing trains here. */
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/cli/args';
+import { MD_END, MD_START, parsePoints, parseSeedList, run, spliceReport } from '../../../src/cli/dial';
+
+describe('lab dial flags', () => {
+  it('reads seed lists and ranges', () => {
+    expect(parseSeedList('--seeds', '1-4')).toEqual([1, 2, 3, 4]);
+    expect(parseSeedList('--seeds', '1,3, 5-6')).toEqual([1, 3, 5, 6]);
+  });
+
+  it.each([
+    [['--seeds', '4-1'], /--seeds/],
+    [['--seeds', 'a'], /--seeds/],
+    [['--seeds', '1,1'], /--seeds: a seed is listed twice/],
+    [['--tuning-seeds', '1-3', '--seeds', '1-8'], /--tuning-seeds: seed 1 is also a compared seed/],
+    [['--points', 'nowhere'], /--points: unknown point "nowhere"/],
+    [['--arms', 'static,best'], /--arms: unknown value "best"/],
+    [['--sizes', 'huge'], /--sizes: unknown value "huge"/],
+    [['--task', 'atlantis'], /--task: unknown task "atlantis"/],
+    [['--steps', '0'], /--steps/],
+    [['--eval-samples', '65'], /--eval-samples/],
+    [['--backend', 'webgpu'], /--backend/],
+    [['--from', 'x.json', '--steps', '5'], /--steps applies to a run/],
+    [['--colour'], /colour/],
+    [['extra'], /unexpected argument "extra"/],
+  ])('refuses %j', async (argv, message) => {
+    await expect(run(argv)).rejects.toThrow(UsageError);
+    await expect(run(argv)).rejects.toThrow(message);
+  });
+
+  it('reads a missing results file as bad input (exit 2), not a crash', async () => {
+    expect(await run(['--from', '/nonexistent/dial.json'])).toBe(2);
+  });
+
+  it('names points by id or by a dial value', () => {
+    expect(parsePoints('centre,baseRate=0.05,conflict=strong')).toEqual(['centre', 'conflict=strong']);
+  });
+
+  it('replaces only the report between its markers', () => {
+    const old = `# Dial\n\nintro\n\n${MD_START}\n\nold\n\n${MD_END}\n\nlead's text\n`;
+    const next = spliceReport(old, 'new');
+    expect(next).toContain('intro');
+    expect(next).toContain("lead's text");
+    expect(next).toContain('new');
+    expect(next).not.toContain('old');
+    expect(spliceReport('', 'r')).toBe(`${MD_START}\n\nr\n\n${MD_END}\n`);
+  });
+});
