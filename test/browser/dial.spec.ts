@@ -34,13 +34,15 @@ test('the Dial tab plots the gains, and "Run this point here" loads the point', 
   await dialog.getByRole('combobox', { name: /^Dial/ }).selectOption({ label: 'Conflict with a length cap' });
   await dialog
     .getByRole('combobox', { name: /^Metric/ })
-    .selectOption({ label: 'area under the held-out curve' });
+    .selectOption({ label: 'area under the held-out rubric-score curve' });
   await expect(plot).toHaveAttribute('data-points', '9');
   await expect(dialog.locator('.dial-table tbody tr').first()).toContainText('none');
   await expect(dialog.getByText('Fixture prediction: focal gains')).toBeVisible();
   // The centre (conflict none) keeps focal's traces; strong conflict has none.
   await expect(dialog.getByLabel('Effective weight of focal per criterion')).toBeVisible();
-  await dialog.getByRole('combobox', { name: /^Point/ }).selectOption({ label: 'strong' });
+  // A value in the table picks its point, as the Point menu does.
+  await dialog.locator('.dial-table tbody tr').last().getByRole('button', { name: 'strong' }).click();
+  await expect(dialog.getByRole('combobox', { name: /^Point/ })).toHaveValue('2');
   await expect(dialog.getByText('The file keeps no traces of focal')).toBeVisible();
   await dialog.getByRole('button', { name: 'Run this point here' }).click();
   await expect(dialog).toBeHidden();

@@ -28,7 +28,7 @@ export const DIAL_METRIC_LABELS: Record<DialMetric, string> = {
   worst: 'worst criterion',
   lagging: 'lagging criterion',
   allPass: 'all-pass rate',
-  auc: 'area under the held-out curve',
+  auc: 'area under the held-out rubric-score curve',
 };
 
 const refused = (message: string): Parsed<DialResults> => ({
