@@ -138,7 +138,14 @@ export function chooseFillers(
     c.passRate >= rates.low &&
     c.passRate <= rates.high &&
     (Number.isNaN(c.phiWithLagging) || Math.abs(c.phiWithLagging) <= rates.maxPhi);
-  const first = measured.filter((c) => (c.id === 'topic' || c.id === 'no-repeat') && fits(c));
+  // Topic and no-repeat belong in every rubric of the family (so the dial's points differ in their
+  // setting, not in which fillers they hold): they take the relaxed correlation bound.
+  const structural = (c: MeasuredFiller) =>
+    c.passRate >= rates.low &&
+    c.passRate <= rates.high &&
+    (Number.isNaN(c.phiWithLagging) ||
+      Math.abs(c.phiWithLagging) <= Math.max(rates.maxPhi, RELAXED_RATES.maxPhi));
+  const first = measured.filter((c) => (c.id === 'topic' || c.id === 'no-repeat') && structural(c));
   const rest = measured
     .filter((c) => c.id !== 'topic' && c.id !== 'no-repeat' && fits(c))
     .sort(

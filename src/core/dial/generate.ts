@@ -50,6 +50,9 @@ const OVERSHOOT = 0.1;
 /** The long-sentence set is kept when within this relative error of the target; else the closer set. */
 const LONG_FIRST_TOLERANCE = 0.1;
 
+/** Pass-rate differences below this count as ties in the search by closeness. */
+const NEAR_TIE = 0.003;
+
 type Holders = { word: string; list: number[]; length: number }[];
 
 /** Words in decreasing mean length of the sentences holding them (ties by word), topics left out. */
@@ -103,7 +106,10 @@ function closest(order: Holders, total: number, target: number): { words: string
       if (words.includes(word)) continue;
       const added = list.reduce((a, n) => a + (pass[n] ? 0 : 1), 0);
       const distance = Math.abs((count + added) / total - target);
-      if (distance < bestDistance - 1e-12) [best, bestDistance] = [{ word, list, added }, distance];
+      // Words come longest sentences first: a later word replaces an earlier one only when clearly
+      // closer, so that near-ties keep the word a length cap can cost.
+      if (distance < bestDistance - (best ? NEAR_TIE : 1e-12))
+        [best, bestDistance] = [{ word, list, added }, distance];
     }
     if (!best) return { words, rate: count / total };
     for (const n of best.list) pass[n] = 1;
