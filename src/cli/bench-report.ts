@@ -38,6 +38,7 @@ export function formatBrowserReport(report: BrowserBenchReport, warmup: number):
         'update',
         'tokens/s',
         'reads/step',
+        'GFLOP/s',
       ],
       report.steps.map(({ requested, backend, result: r }) => [
         requested,
@@ -52,6 +53,7 @@ export function formatBrowserReport(report: BrowserBenchReport, warmup: number):
         f(r.msUpdate),
         r.tokensPerSecond.toFixed(0),
         String(r.readsPerStep),
+        r.gflopsPerSecond.toFixed(1),
       ]),
     ),
     `medians of ${report.steps[0]?.result.steps ?? 0} steps after ${warmup} warm-up; task meadow, focal, no warm start`,
