@@ -91,7 +91,22 @@ export class Rng {
    */
   uint32Array(length: number): Uint32Array {
     const out = new Uint32Array(length);
-    for (let i = 0; i < length; i++) out[i] = this.nextUint32();
+    // nextUint32's steps with the state in locals: the same draws, about twice as fast as a call
+    // per draw (the fused samplers take ~50 k a step: 1.5 ms of JavaScript, a tenth of a small step).
+    let { a, b, c, d } = this;
+    for (let i = 0; i < length; i++) {
+      const t = (((a + b) >>> 0) + d) >>> 0;
+      d = (d + 1) >>> 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) >>> 0;
+      c = ((c << 21) | (c >>> 11)) >>> 0;
+      c = (c + t) >>> 0;
+      out[i] = t;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     return out;
   }
 
