@@ -168,5 +168,8 @@ export function dialMarkdown(file: DialResults): string {
     ...file.dials.map((_, i) => dialSection(file, size, i)),
     ablationSection(file, size),
   ]);
-  return [...head, realisation(file), ...sections.filter((s) => s.length > 0)].join('\n');
+  const predictions = file.predictions.trim()
+    ? ['#### Predictions (written before the run)', '', file.predictions.trim(), '']
+    : [];
+  return [...head, ...predictions, realisation(file), ...sections.filter((s) => s.length > 0)].join('\n');
 }
