@@ -58,19 +58,24 @@ export function formatBrowserReport(report: BrowserBenchReport, warmup: number):
     ),
     `medians of ${report.steps[0]?.result.steps ?? 0} steps after ${warmup} warm-up; task meadow, focal, no warm start`,
   ];
-  for (const f of report.steps.filter((s) => (s.result.engineThreads ?? 1) > 1)) {
-    const one = report.steps.find(
-      (s) =>
-        s.result.engine === f.result.engine &&
-        s.result.size === f.result.size &&
-        s.result.engineThreads === 1,
-    );
+  // Each run on several threads against the run on one just before it (--threads 1,2,1,2 pairs them).
+  report.steps.forEach((f, i) => {
+    if ((f.result.engineThreads ?? 1) <= 1) return;
+    const one = report.steps
+      .slice(0, i)
+      .reverse()
+      .find(
+        (s) =>
+          s.result.engine === f.result.engine &&
+          s.result.size === f.result.size &&
+          s.result.engineThreads === 1,
+      );
     if (one)
       lines.push(
         `${f.result.size}: the fused wasm engine on ${f.result.engineThreads} threads is ` +
-          `${(one.result.msStep / f.result.msStep).toFixed(2)}x its speed on 1`,
+          `${(one.result.msStep / f.result.msStep).toFixed(2)}x its speed on 1 (the run before it)`,
       );
-  }
+  });
   for (const r of report.steps)
     if (r.fallbacks.length) lines.push(`${r.requested}: fell back (${r.fallbacks.join('; ')})`);
   for (const x of report.failures) lines.push(`${x.backend} ${x.size}: failed: ${x.error}`);

@@ -54,11 +54,13 @@ const chunksOf = (claim: number) => (claim >> 8) & 0xff;
 const nextOf = (claim: number) => claim & 0xff;
 
 /**
- * Polls of a control word before sleeping on it: consecutive kernel calls follow each other within
- * microseconds, so a short spin saves the wake-up; a longer idle (JavaScript between calls, the
- * scorer) sleeps.
+ * Polls of a control word before sleeping on it (a few microseconds): consecutive kernel calls
+ * follow each other that closely, so a short spin saves a wake-up; anything longer sleeps. Long
+ * spins cost more than they save wherever the cores are shared: on this lab's loaded 2-core
+ * machine a spin of ~0.5 ms made two threads 0.55x the speed of one, since a spinning thread takes
+ * the core the other thread (or its chunk's owner) needs.
  */
-const SPIN = 20_000;
+const SPIN = 1000;
 
 /** The kernels a call of which may be split; a kernel thread finds them by index. */
 const SPLIT = [
@@ -289,14 +291,16 @@ export async function startKernelThreads(
 }
 
 /**
- * Below these amounts of work (multiply-adds, or elements touched) a call runs whole, here:
- * measured in Node on this lab's 2-core machine, a hand-off costs about 3-5 us, a product of 64 x
- * 32 x 32 (65k multiply-adds, 7 us) ran twice as slow split and one of 64 x 128 x 32 (262k,
- * 26 us) 1.4x faster; a row kernel of 16k elements takes some 40 us.
+ * Below these amounts of work (multiply-adds, or elements touched) a call runs whole, here.
+ * Measured in Node on this lab's 2-core machine when it was quiet: a hand-off costs about 3-5 us
+ * (median), a product of 64 x 32 x 32 (65k multiply-adds, 7 us) ran twice as slow split, one of
+ * 64 x 128 x 32 (262k, 26 us) 1.4x faster, of 826 x 128 x 32 1.8x; a row kernel of 32k elements
+ * takes some 80 us. Loaded (other processes on the cores), small calls lose more: hence the
+ * larger side of each.
  */
 const MIN_SPLIT = {
-  product: 1 << 17,
-  rows: 1 << 14,
+  product: 1 << 18,
+  rows: 1 << 15,
 };
 /** A product's rows are cut at multiples of this: kernels.c's row tile (4) and twice it. */
 const ROW_UNIT = 8;
