@@ -2,9 +2,10 @@
  * The fused wasm engine in the page's workers (trainer, backend probe, bench page): `auto` on the
  * wasm backend trains with the fused wasm SIMD kernels (src/core/engine/wasm), as Node's entry
  * points do; the cpu backend keeps TF.js ops, the bit-reproducible reference. Where the page is
- * cross-origin isolated (SharedArrayBuffer), the engine's kernels run on several threads, module
- * workers of kernel-thread.worker.ts, bit-identical to one. Imported for its effect by each worker
- * that trains, so that the probe measures the engine that would really train.
+ * cross-origin isolated (SharedArrayBuffer) the engine's kernels can run on several threads,
+ * module workers of kernel-thread.worker.ts, bit-identical to one: off by default (see
+ * KERNEL_THREADS_BY_DEFAULT), on through `useKernelThreads`. Imported for its effect by each
+ * worker that trains, so that the probe measures the engine that would really train.
  */
 import { setFusedWasmDefault, setFusedWasmThreads } from '../src/core/engine/create';
 import { MAX_KERNEL_THREADS, type KernelThread } from '../src/core/engine/wasm/threads';
@@ -44,7 +45,20 @@ export function kernelThreadCount(asked?: number): number {
   return Math.max(1, Math.min(MAX_KERNEL_THREADS, cores, asked ?? cores));
 }
 
-/** Sets the threads of the fused wasm engines made from now on (`asked`: the bench's choice). */
+/**
+ * Whether the app's workers run the fused kernels on several threads where the page is isolated.
+ * Off: the threaded engine is bit-identical to one thread (test/unit/engine/threads.test.ts) but
+ * was not faster on the shared 2-core machine it was measured on, where two threads of independent
+ * products reached only 1.05-1.45x one thread's throughput and a whole step 0.7-1.2x
+ * (docs/performance.md). The bench page turns threads on with `--threads`, the browser tests' page
+ * with `useKernelThreads()`; turn this on once a quiet multi-core machine shows the gain.
+ */
+export const KERNEL_THREADS_BY_DEFAULT = false;
+
+/**
+ * Sets the threads of the fused wasm engines made from now on: `asked` of them (at most one per
+ * core and 4), or without it one per core up to 4; one where the page is not isolated.
+ */
 export function useKernelThreads(asked?: number): void {
   const count = kernelThreadCount(asked);
   setFusedWasmThreads(
@@ -59,4 +73,4 @@ export function useKernelThreads(asked?: number): void {
   );
 }
 
-useKernelThreads();
+useKernelThreads(KERNEL_THREADS_BY_DEFAULT ? undefined : 1);

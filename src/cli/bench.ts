@@ -36,8 +36,9 @@ Options:
                       ${DEFAULT_BROWSER_BACKENDS.join(',')}); wasm trains with the fused wasm engine
                       as the app does, wasm-tfjs with TF.js's own wasm kernels
   --threads <list>    browser: the fused wasm engine's kernel threads, comma-separated (e.g. 1,2):
-                      each wasm case runs once per count (default: the app's, one per logical core
-                      up to 4, as the bench page is cross-origin isolated); Node runs on one
+                      each wasm case runs once per count, at most one per logical core (the bench
+                      page is cross-origin isolated); default: the app's, one thread
+                      (KERNEL_THREADS_BY_DEFAULT in workers/fused-wasm.ts); Node runs on one
   --sizes <list>      comma-separated, from ${MODEL_SIZES.join(', ')} (default: medium)
   --steps <N>         timed steps per case, after the warm-up (default 8 in Node, 3 in the browser)
   --warmup <N>        warm-up steps per case (default 2 in Node, 1 in the browser)

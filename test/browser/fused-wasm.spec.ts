@@ -12,8 +12,9 @@ test('a wasm run trains with the fused wasm engine in the worker', async ({ page
   expect(v.backend?.name).toBe('wasm');
   expect(v.backend?.engine).toBe('wasm-fused');
   expect(v.status).toBe('running');
-  // The test page is cross-origin isolated like the app: the kernels run on a thread per core (at
-  // most 4), in module workers beside the trainer's.
+  // The test page is cross-origin isolated like the app and turns the kernel threads on
+  // (page/trainer.worker.ts; the app keeps one): a thread per core (at most 4), in module workers
+  // beside the trainer's.
   const { isolated, cores } = await page.evaluate(() => ({
     isolated: self.crossOriginIsolated,
     cores: navigator.hardwareConcurrency,

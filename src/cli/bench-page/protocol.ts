@@ -33,7 +33,7 @@ export interface BenchTensorsResult extends Selected {
 }
 
 export interface BenchApi {
-  /** `threads`: the fused wasm engine's kernel threads (default: one per core up to 4, where isolated). */
+  /** `threads`: the fused wasm engine's kernel threads (default: the app's, workers/fused-wasm.ts). */
   steps(
     backend: BenchBackend,
     size: ModelSize,

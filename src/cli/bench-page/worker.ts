@@ -10,7 +10,7 @@ import { experimentCoreSchema } from '../../core/experiment/schema';
 import { benchConfig, benchSteps } from '../../core/train/bench';
 import { createTrainer } from '../../core/train/trainer';
 import { selectBackend, type BackendName } from '../../../workers/backend';
-import { useKernelThreads } from '../../../workers/fused-wasm';
+import { KERNEL_THREADS_BY_DEFAULT, useKernelThreads } from '../../../workers/fused-wasm';
 import type { BenchApi, BenchBackend } from './protocol';
 
 /** The tiny run of the tensor-count check: small policy, 2 prompts x 2 rollouts, no warm start. */
@@ -28,7 +28,8 @@ const backendOf = (requested: BenchBackend): BackendName => (requested === 'wasm
 
 const api: BenchApi = {
   async steps(requested, size, steps, warmup, threads) {
-    useKernelThreads(threads);
+    // Without --threads, what the app's workers do.
+    useKernelThreads(threads ?? (KERNEL_THREADS_BY_DEFAULT ? undefined : 1));
     const { name, fallbacks } = await selectBackend(backendOf(requested));
     const engine = requested === 'wasm-tfjs' ? 'tfjs' : 'auto';
     const result = await benchSteps(benchConfig(size), steps, warmup, false, engine);
