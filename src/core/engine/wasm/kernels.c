@@ -187,6 +187,10 @@ EXPORT(log_f32) f32 log_f32(f32 x) { return logf_(x); }
 #define ADD_AUX 2
 #define RELU_MASK_AUX 4
 #define ACCUMULATE 8
+/* Inside mm only: each element starts from C's value instead of the bias (a chunk of K after the first). */
+#define FROM_C 16
+/* mm takes K in chunks of this many when they stream from the L2 cache (x^T dy over every row). */
+#define K_CHUNK 64
 
 static inline v128_t epilogue4(v128_t acc, f32 *c, const f32 *aux, i32 flags) {
   if (flags & RELU) acc = wasm_f32x4_max(acc, wasm_f32x4_splat(0.0f));
@@ -257,11 +261,20 @@ static inline void mm_rows4(const Product *p, i32 flags, i32 N, i32 i, i32 rows,
   const i32 K = p->K, aCs = p->aCs, bRs = p->bRs;
   const f32 *bias = p->bias;
   const v128_t zero = wasm_f32x4_splat(0.0f);
+  /* FROM_C: the rows' sums so far, a row past `rows` reading the last kept one. */
+  const f32 *q0 = p->C + i * p->cRs, *q1 = q0 + (rows > 1 ? p->cRs : 0);
+  const f32 *q2 = q0 + (rows > 2 ? 2 : rows - 1) * p->cRs, *q3 = q0 + (rows > 3 ? 3 : rows - 1) * p->cRs;
   i32 j = 0;
   for (; j + 8 <= N; j += 8) {
     v128_t b0 = bias ? wasm_v128_load(bias + j) : zero;
     v128_t b1 = bias ? wasm_v128_load(bias + j + 4) : zero;
     v128_t c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+    if (flags & FROM_C) {
+      c00 = wasm_v128_load(q0 + j), c01 = wasm_v128_load(q0 + j + 4);
+      c10 = wasm_v128_load(q1 + j), c11 = wasm_v128_load(q1 + j + 4);
+      c20 = wasm_v128_load(q2 + j), c21 = wasm_v128_load(q2 + j + 4);
+      c30 = wasm_v128_load(q3 + j), c31 = wasm_v128_load(q3 + j + 4);
+    }
     const f32 *bp = p->B + j;
     i32 ko = 0;
     for (i32 k = 0; k < K; k++, ko += aCs, bp += bRs) {
@@ -289,6 +302,12 @@ static inline void mm_rows4(const Product *p, i32 flags, i32 N, i32 i, i32 rows,
     v128_t b0 = zero;
     if (bias) b0 = n == 4 ? wasm_v128_load(bias + j) : load_lanes(bias + j, n);
     v128_t c0 = b0, c1 = b0, c2 = b0, c3 = b0;
+    if (flags & FROM_C) {
+      c0 = n == 4 ? wasm_v128_load(q0 + j) : load_lanes(q0 + j, n);
+      c1 = n == 4 ? wasm_v128_load(q1 + j) : load_lanes(q1 + j, n);
+      c2 = n == 4 ? wasm_v128_load(q2 + j) : load_lanes(q2 + j, n);
+      c3 = n == 4 ? wasm_v128_load(q3 + j) : load_lanes(q3 + j, n);
+    }
     const f32 *bp = p->B + j;
     i32 ko = 0;
     const i32 whole = n == 4 ? K : K - 1;
@@ -313,14 +332,6 @@ static inline void mm_rows4(const Product *p, i32 flags, i32 N, i32 i, i32 rows,
   }
 }
 
-/*
- * C[i, j] = epilogue(bias[j] + sum_k A[i aRs + k aCs] B[k bRs + j]) for i < M, j < N, k < K:
- * B's rows contiguous (a transposed weight is transposed into scratch first), A by strides, so
- * x W, x^T dy (aRs = 1) and dy W^T (via transpose) are all this one kernel. bias may be 0 (none);
- * aux (ADD_AUX, RELU_MASK_AUX) is [M, N] with row stride auxRs. Every element is the bias plus its
- * K products added in order, one multiply and one add each, whichever tile holds it: a call over
- * some of the rows gives those rows bit for bit.
- */
 /* All of M's rows with one epilogue: `flags` is a constant in each call, so each has its own loops. */
 static inline void mm_all(const Product *p, i32 flags, i32 M, i32 N, const f32 *A, i32 aRs) {
   i32 i = 0;
@@ -335,9 +346,32 @@ static inline void mm_all(const Product *p, i32 flags, i32 M, i32 N, const f32 *
   }
 }
 
+/*
+ * C[i, j] = epilogue(bias[j] + sum_k A[i aRs + k aCs] B[k bRs + j]) for i < M, j < N, k < K:
+ * B's rows contiguous (a transposed weight is transposed into scratch first), A by strides, so
+ * x W, x^T dy (aRs = 1) and dy W^T (via transpose) are all this one kernel. bias may be 0 (none);
+ * aux (ADD_AUX, RELU_MASK_AUX) is [M, N] with row stride auxRs. Every element is the bias plus its
+ * K products added in order, one multiply and one add each, whichever tile holds it: a call over
+ * some of the rows gives those rows bit for bit.
+ */
 EXPORT(mm)
 void mm(i32 M, i32 N, i32 K, const f32 *A, i32 aRs, i32 aCs, const f32 *B, i32 bRs, f32 *C,
         i32 cRs, const f32 *bias, const f32 *aux, i32 auxRs, i32 flags) {
+  flags &= RELU | ADD_AUX | RELU_MASK_AUX | ACCUMULATE;
+  if (flags == 0 && !bias && aRs == 1 && K > K_CHUNK) {
+    /*
+     * x^T dy over many rows: a 4 x 8 tile's K rows of both would stream from the L2 cache, so K
+     * goes in chunks over all the tiles, each tile's sums kept in C between chunks (exact in
+     * float: the same additions in the same order as one pass).
+     */
+    const Product first = {K_CHUNK, aCs, bRs, cRs, auxRs, B, 0, 0, C};
+    mm_all(&first, 0, M, N, A, aRs);
+    for (i32 k0 = K_CHUNK; k0 < K; k0 += K_CHUNK) {
+      const Product next = {K - k0 < K_CHUNK ? K - k0 : K_CHUNK, aCs, bRs, cRs, auxRs, B + k0 * bRs, 0, 0, C};
+      mm_all(&next, FROM_C, M, N, A + k0 * aCs, aRs);
+    }
+    return;
+  }
   const Product p = {K, aCs, bRs, cRs, auxRs, B, bias, aux, C};
   switch (flags) {
   case 0: mm_all(&p, 0, M, N, A, aRs); break;
