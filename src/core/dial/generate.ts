@@ -169,7 +169,13 @@ function chooseCap(
   return best;
 }
 
-export function dialRubric(task: Task, point: DialSetting, opts: DialRubricOptions = {}): DialRubric {
+/** A point's rubric; `given` is its setting, or a point of `dialPoints()` (its setting is used). */
+export function dialRubric(
+  task: Task,
+  given: DialSetting | { setting: DialSetting },
+  opts: DialRubricOptions = {},
+): DialRubric {
+  const point = 'setting' in given ? given.setting : given;
   const corpusSize = opts.corpusSize ?? DIAL_CORPUS_SIZE;
   const corpus = dialCorpus(task, corpusSize, opts.seed ?? DIAL_CORPUS_SEED);
   const notes: string[] = [];

@@ -36,6 +36,7 @@ describe('dialRubric', () => {
     const a = dialRubric(task, DIAL_CENTRE, opts);
     const b = dialRubric(task, DIAL_CENTRE, opts);
     expect(b).toEqual(a);
+    expect(dialRubric(task, dialPoints()[0], opts)).toEqual(a);
     const strong = dialRubric(task, { ...DIAL_CENTRE, conflict: 'strong' }, opts);
     expect(strong.rubric).not.toEqual(a.rubric);
   });
