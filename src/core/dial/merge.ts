@@ -27,7 +27,8 @@ function unionArms(files: readonly DialResults[]): DialArm[] {
     for (const arm of file.arms) {
       const known = arms.find((a) => a.id === arm.id);
       if (!known) arms.push(arm);
-      else if (!same(known, arm)) throw new DialMergeError(`arm "${arm.id}" is defined differently in two files`);
+      else if (!same(known, arm))
+        throw new DialMergeError(`arm "${arm.id}" is defined differently in two files`);
     }
   return arms;
 }
