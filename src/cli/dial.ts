@@ -21,6 +21,7 @@ import {
   type DialRunSettings,
 } from '../core/dial/experiment';
 import { dialRubric, type DialRubric } from '../core/dial/generate';
+import { DialMergeError, mergeDialResults } from '../core/dial/merge';
 import { dialPoints, findPoint, type DialPointSpec } from '../core/dial/points';
 import { parseDialResults, type DialResults } from '../core/dial/results';
 import { chooseMultiplier } from '../core/dial/tuning';
@@ -65,7 +66,9 @@ Options:
   --jobs <N>             processes to run at once (default: one per core)
   --predictions <file>   text written into the results file as the predictions (before the run)
   --out <file.json>      results file (default docs/dial.json; gzipped if it ends in .gz)
-  --from <file.json>     re-render --md and --svg from a results file, without training
+  --from <file.json>     re-render --md and --svg from a results file, without training; several
+                         files (a,b,...: parts of one dial run separately) are merged into one, Holm
+                         recomputed over the merged file, and --out writes it
   --md <file.md>         write the report into this file between its dial markers (default: print it)
   --svg <file.svg>       write the figure (gain of focal against each dial)
 Exit code 2 on a bad option or file; 1 when a run failed (the others finish and are reported).`;
@@ -121,6 +124,14 @@ async function readDialFile(
   } catch (error) {
     return { ok: false, message: `${path}: not a dial results file (${(error as Error).message})` };
   }
+}
+
+/** Writes the results (gzipped when the name ends in .gz) and returns the JSON text. */
+async function writeResults(out: string, file: DialResults): Promise<string> {
+  const text = JSON.stringify(file);
+  await writeFile(out, out.endsWith('.gz') ? await promisify(gzip)(text) : text);
+  console.error(`results written to ${out} (${(text.length / 1e6).toFixed(1)} MB of JSON)`);
+  return text;
 }
 
 async function render(file: DialResults, md: string | undefined, svg: string | undefined): Promise<void> {
@@ -196,14 +207,28 @@ export async function run(argv: string[]): Promise<number> {
       'eval-samples',
       'backend',
       'jobs',
-      'out',
     ] as const;
     const given = trainingFlags.filter((f) => values[f] !== undefined);
     if (given.length > 0)
       throw new UsageError(`--from re-renders a results file; --${given[0]} applies to a run`);
-    const read = await readDialFile(values.from);
-    if (!read.ok) return inputError(read.message);
-    const file = read.file;
+    const paths = values.from.split(',').map((p) => p.trim());
+    if (paths.some((p) => p === '')) throw new UsageError('--from: an empty file name in the list');
+    if (values.out !== undefined && paths.length === 1)
+      throw new UsageError('--out with --from writes a merged file: give --from two files or more');
+    const files: DialResults[] = [];
+    for (const path of paths) {
+      const read = await readDialFile(path);
+      if (!read.ok) return inputError(read.message);
+      files.push(read.file);
+    }
+    let file: DialResults;
+    try {
+      file = files.length === 1 ? files[0] : mergeDialResults(files);
+    } catch (error) {
+      if (error instanceof DialMergeError) return inputError(`--from: ${error.message}`);
+      throw error;
+    }
+    if (values.out !== undefined) await writeResults(values.out, file);
     if (values.predictions !== undefined) file.predictions = await readPredictions(values.predictions);
     await render(file, values.md, values.svg);
     return 0;
@@ -331,9 +356,7 @@ export async function run(argv: string[]): Promise<number> {
     },
     createdAt: new Date().toISOString(),
   });
-  const text = JSON.stringify(file);
-  await writeFile(out, out.endsWith('.gz') ? await promisify(gzip)(text) : text);
-  console.error(`results written to ${out} (${(text.length / 1e6).toFixed(1)} MB of JSON)`);
+  const text = await writeResults(out, file);
   // What was written must read back: the app and --from go through the same schema.
   const reread = parseDialResults(JSON.parse(text));
   if (!reread.ok) throw new Error(`dial: the results file does not pass its own schema:\n${reread.message}`);

@@ -1,6 +1,11 @@
 /** `lab dial`'s flags: bad input is a UsageError naming the flag; nothing trains here. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/cli/args';
+import { parseDialResults } from '../../../src/core/dial/results';
+import { dialFixture } from '../../fixtures/dial-results';
 import { MD_END, MD_START, parsePoints, parseSeedList, run, spliceReport } from '../../../src/cli/dial';
 
 describe('lab dial flags', () => {
@@ -22,6 +27,8 @@ describe('lab dial flags', () => {
     [['--eval-samples', '65'], /--eval-samples/],
     [['--backend', 'webgpu'], /--backend/],
     [['--from', 'x.json', '--steps', '5'], /--steps applies to a run/],
+    [['--from', 'x.json', '--out', 'y.json'], /--out with --from writes a merged file/],
+    [['--from', 'x.json,'], /--from: an empty file name/],
     [['--colour'], /colour/],
     [['extra'], /unexpected argument "extra"/],
   ])('refuses %j', async (argv, message) => {
@@ -31,6 +38,20 @@ describe('lab dial flags', () => {
 
   it('reads a missing results file as bad input (exit 2), not a crash', async () => {
     expect(await run(['--from', '/nonexistent/dial.json'])).toBe(2);
+  });
+
+  it('merges several results files given to --from, and refuses to merge a file with itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'focal-dial-'));
+    const parsed = parseDialResults(dialFixture());
+    if (!parsed.ok) throw new Error(parsed.message);
+    const whole = parsed.value;
+    const [a, b, out] = ['a.json', 'b.json', 'merged.json'].map((f) => join(dir, f));
+    writeFileSync(a, JSON.stringify({ ...whole, points: whole.points.slice(0, 2) }));
+    writeFileSync(b, JSON.stringify({ ...whole, points: whole.points.slice(2) }));
+    expect(await run(['--from', `${a},${b}`, '--out', out])).toBe(0);
+    const merged = parseDialResults(JSON.parse(readFileSync(out, 'utf8')));
+    expect(merged.ok && merged.value.points.map((p) => p.id)).toEqual(whole.points.map((p) => p.id));
+    expect(await run(['--from', `${a},${a}`, '--out', out])).toBe(2);
   });
 
   it('names points by id or by a dial value', () => {
