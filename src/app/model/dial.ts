@@ -4,6 +4,7 @@
  * them: per dial, the gain of focal over each chosen baseline at each of the dial's values, the
  * rows of its table, a point's focal traces and the experiment that re-runs it.
  */
+import { gunzipBounded } from '../../web/gunzip';
 import {
   parseDialResults,
   type DialGain,
@@ -36,30 +37,6 @@ const refused = (message: string): Parsed<DialResults> => ({
   problems: [{ path: '', message: `${DIAL_RESULTS_PATH}: ${message}` }],
 });
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array | string> {
-  const reader = new Blob([bytes as BlobPart])
-    .stream()
-    .pipeThrough(new DecompressionStream('gzip'))
-    .getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > MAX_DIAL_BYTES) {
-        await reader.cancel();
-        return `unpacks to more than ${MAX_DIAL_BYTES} bytes`;
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    return `not a valid gzip file (${(error as Error).message})`;
-  }
-  return new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer());
-}
-
 /**
  * Reads the shipped dial results: the bytes as served (gzip unpacked here, since a server may or
  * may not say it is gzip), JSON, then `parseDialResults`. Every refusal names the file and what
@@ -83,7 +60,7 @@ export async function loadDialResults(base: string): Promise<Parsed<DialResults>
   }
   if (bytes.length > MAX_DIAL_BYTES) return refused(`larger than ${MAX_DIAL_BYTES} bytes`);
   if (isGzip(bytes)) {
-    const unpacked = await gunzip(bytes);
+    const unpacked = await gunzipBounded(bytes, MAX_DIAL_BYTES);
     if (typeof unpacked === 'string') return refused(unpacked);
     bytes = unpacked;
   }

@@ -6,6 +6,7 @@
  * A gzipped file (a results file of `lab compare --out results.json.gz`) is unpacked first, by the
  * browser's own DecompressionStream, with the size limit on what it unpacks to.
  */
+import { gunzipBounded } from '../../web/gunzip';
 import { LOAD_STORED, NEXT_SLICE, type ImportMessage } from '../../../workers/import-protocol';
 import { MAX_IMPORT_BYTES, parseImport, type Imported, type SavedRun } from '../../web/saved-run';
 import { isGzip } from '../../core/records/results-file';
@@ -67,31 +68,6 @@ const refused = (message: string): ReadImport => ({
   stored: [],
 });
 
-/** The unpacked bytes of a gzip file, or why not. */
-async function gunzip(bytes: Uint8Array): Promise<ArrayBuffer | string> {
-  const reader = new Blob([bytes as BlobPart])
-    .stream()
-    .pipeThrough(new DecompressionStream('gzip'))
-    .getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > MAX_IMPORT_BYTES) {
-        await reader.cancel();
-        return `the file unpacks to more than ${MAX_IMPORT_BYTES} bytes`;
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    return `not a valid gzip file (${(error as Error).message})`;
-  }
-  return new Blob(chunks as BlobPart[]).arrayBuffer();
-}
-
 export async function readImport(file: Blob): Promise<ReadImport> {
   if (file.size > MAX_IMPORT_BYTES)
     return {
@@ -105,9 +81,10 @@ export async function readImport(file: Blob): Promise<ReadImport> {
     };
   let buffer = await file.arrayBuffer();
   if (isGzip(new Uint8Array(buffer))) {
-    const unpacked = await gunzip(new Uint8Array(buffer));
-    if (typeof unpacked === 'string') return refused(unpacked);
-    buffer = unpacked;
+    const unpacked = await gunzipBounded(new Uint8Array(buffer), MAX_IMPORT_BYTES);
+    if (typeof unpacked === 'string')
+      return refused(unpacked.startsWith('unpacks') ? `the file ${unpacked}` : unpacked);
+    buffer = unpacked.buffer as ArrayBuffer;
   }
   const here = (): ReadImport => ({ parsed: parseImport(new Uint8Array(buffer)), stored: [] });
   if (typeof Worker === 'undefined') return here();
