@@ -113,6 +113,11 @@ export function trialOrder(gpus: { webgpu: GpuInfo; webgl: GpuInfo }): ProbedBac
   return [...hardware, 'wasm', 'cpu', ...software];
 }
 
+/** The figure of a backend that was not measured, and why. */
+function unprobed(backend: BackendFigure['backend'], software: boolean, note: string): BackendFigure {
+  return { backend, msStep: null, msInit: null, msFirstStep: null, engine: null, software, note };
+}
+
 /** Measures every backend for this run's model and caches the ranking. */
 export async function measureBackends(
   config: ExperimentCore,
@@ -134,28 +139,12 @@ export async function measureBackends(
     const left = TOTAL_MS - (performance.now() - start);
     // A software GPU is probed only with time to spare: its shaders alone take minutes here.
     if (left < 500) {
-      figures.push({
-        backend,
-        msStep: null,
-        msInit: null,
-        msFirstStep: null,
-        engine: null,
-        software,
-        note: 'not probed: time up',
-      });
+      figures.push(unprobed(backend, software, 'not probed: time up'));
       continue;
     }
     const result = await probe(factory, backend, probeConfig, Math.min(PER_BACKEND_MS, left));
     if (typeof result === 'string') {
-      figures.push({
-        backend,
-        msStep: null,
-        msInit: null,
-        msFirstStep: null,
-        engine: null,
-        software,
-        note: result,
-      });
+      figures.push(unprobed(backend, software, result));
       continue;
     }
     const gpu = backend === 'webgpu' || backend === 'webgl' ? gpus[backend] : null;
